@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { commandDefinitions } from './commands/index.js';
+import { ExitCode, formatError } from './report-error.js';
+
+/** Builds the command tree. Each command module only declares its flags; its work loads lazily. */
+export function createProgram(): Command {
+  const program = new Command('stagecraft')
+    .description('A daemonless container image builder')
+    .option('--root <dir>', 'state directory (env STAGECRAFT_ROOT)')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const define of commandDefinitions) define(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = createProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has already printed what was wrong (or the help/version text).
+      process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      return;
+    }
+    const { text, exitCode } = formatError(err);
+    process.stderr.write(text + '\n');
+    process.exitCode = exitCode;
+  }
+}

@@ -1,0 +1,83 @@
+import type { SourceRange } from './source-range.js';
+
+/**
+ * Every error a user can cause, by code. Add a code here (in its section) when a module needs a new
+ * kind of user-facing failure; anything that is not one of these is a bug ("internal error").
+ */
+export type ErrorCode =
+  // Dockerfile syntax and instructions
+  | 'DOCKERFILE_EMPTY'
+  | 'DOCKERFILE_SYNTAX'
+  | 'UNKNOWN_INSTRUCTION'
+  | 'UNKNOWN_FLAG'
+  | 'INVALID_FLAG_VALUE'
+  | 'MISSING_ARGUMENT'
+  | 'INVALID_INSTRUCTION'
+  | 'INVALID_DIRECTIVE'
+  | 'HEREDOC_UNTERMINATED'
+  // shell-word expansion
+  | 'EXPANSION_FAILED'
+  // stages and plan
+  | 'NO_FROM'
+  | 'DUPLICATE_STAGE'
+  | 'UNKNOWN_STAGE'
+  | 'STAGE_CYCLE'
+  | 'UNKNOWN_TARGET'
+  | 'INVALID_BUILD_ARG'
+  // build context
+  | 'CONTEXT_NOT_FOUND'
+  | 'DOCKERFILE_NOT_FOUND'
+  | 'INVALID_IGNORE_PATTERN'
+  // command line
+  | 'USAGE';
+
+export interface BuildErrorOptions {
+  readonly locations?: readonly SourceRange[];
+  /** The file the locations point into (a Dockerfile path, usually). */
+  readonly file?: string;
+  readonly hint?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+  readonly cause?: unknown;
+}
+
+/**
+ * A user-facing error. Layers that catch one only *append* locations (see withLocation); the
+ * parser's exact ranges are never overwritten.
+ */
+export class BuildError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
+  readonly locations: readonly SourceRange[];
+  readonly file: string | undefined;
+  readonly hint: string | undefined;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: C, message: string, options: BuildErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'BuildError';
+    this.code = code;
+    this.locations = options.locations ?? [];
+    this.file = options.file;
+    this.hint = options.hint;
+    this.details = options.details ?? {};
+  }
+
+  /** A copy of this error with `range` appended to its locations (and `file` set if it had none). */
+  withLocation(range: SourceRange, file?: string): BuildError<C> {
+    return new BuildError(this.code, this.message, {
+      locations: [...this.locations, range],
+      ...(this.file !== undefined ? { file: this.file } : file !== undefined ? { file } : {}),
+      ...(this.hint !== undefined ? { hint: this.hint } : {}),
+      details: this.details,
+      cause: this.cause,
+    });
+  }
+}
+
+export function isBuildError(value: unknown): value is BuildError {
+  return value instanceof BuildError;
+}
+
+/** Asserts a condition that only a bug can break. */
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`invariant failed: ${message}`);
+}
