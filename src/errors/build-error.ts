@@ -37,6 +37,14 @@ export type ErrorCode =
   | 'REGISTRY_CONFIG'
   | 'DIGEST_MISMATCH'
   | 'MANIFEST_TOO_LARGE'
+  // image references and the local store
+  | 'INVALID_REFERENCE'
+  | 'IMAGE_NOT_FOUND'
+  | 'IMAGE_IN_USE'
+  | 'BLOB_NOT_FOUND'
+  | 'STORE_WRITE_FAILED'
+  | 'STORE_LOCKED'
+  | 'STORE_CORRUPT'
   // command line
   | 'USAGE';
 
