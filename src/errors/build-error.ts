@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'DOCKERFILE_SYNTAX'
   | 'UNKNOWN_INSTRUCTION'
   | 'UNKNOWN_FLAG'
+  | 'DUPLICATE_FLAG'
   | 'INVALID_FLAG_VALUE'
   | 'MISSING_ARGUMENT'
   | 'INVALID_INSTRUCTION'
@@ -20,6 +21,7 @@ export type ErrorCode =
   // stages and plan
   | 'NO_FROM'
   | 'DUPLICATE_STAGE'
+  | 'INVALID_STAGE_NAME'
   | 'UNKNOWN_STAGE'
   | 'STAGE_CYCLE'
   | 'UNKNOWN_TARGET'
