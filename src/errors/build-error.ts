@@ -47,6 +47,12 @@ export type ErrorCode =
   | 'STORE_WRITE_FAILED'
   | 'STORE_LOCKED'
   | 'STORE_CORRUPT'
+  // images, archives and exports
+  | 'INVALID_IMAGE'
+  | 'INVALID_ARCHIVE'
+  | 'UNSUPPORTED_COMPRESSION'
+  | 'NO_MATCHING_PLATFORM'
+  | 'EXPORT_FAILED'
   // command line
   | 'USAGE';
 
