@@ -1,0 +1,9 @@
+export { expandWord, expandWords } from './expand.js';
+export { isShellSpace } from './word-splitter.js';
+export type {
+  EscapeChar,
+  ExpandOptions,
+  ExpandedWord,
+  ExpandedWords,
+  ShellEnv,
+} from './types.js';
