@@ -53,6 +53,9 @@ export type ErrorCode =
   | 'UNSUPPORTED_COMPRESSION'
   | 'NO_MATCHING_PLATFORM'
   | 'EXPORT_FAILED'
+  // base images made with debootstrap
+  | 'BOOTSTRAP_FAILED'
+  | 'BOOTSTRAP_UNAVAILABLE'
   // command line
   | 'USAGE';
 
