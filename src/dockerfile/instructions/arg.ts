@@ -1,4 +1,7 @@
+import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
+import { docCommentFor } from './doc-comment.js';
+import { errAtLeastOneArgument, errBlankNames } from './fail.js';
 
 /** One `name[=default]` of an ARG line. */
 export interface ArgDefinition {
@@ -12,4 +15,20 @@ export interface ArgDefinition {
 /** `ARG name[=default] [name2[=default2] ...]` */
 export interface ArgInstruction extends InstructionBase<'arg'> {
   readonly args: readonly ArgDefinition[];
+}
+
+/** As in BuildKit, ARG does not read its flags: any written are ignored (lint reports them). */
+export function parseArg(node: InstructionNode): ArgInstruction {
+  if (node.args.length === 0) throw errAtLeastOneArgument(node);
+  const args = node.args.map((word): ArgDefinition => {
+    const eq = word.indexOf('=');
+    const key = eq === -1 ? word : word.slice(0, eq);
+    if (eq === 0) throw errBlankNames(node);
+    return {
+      key,
+      value: eq === -1 ? undefined : word.slice(eq + 1),
+      description: docCommentFor(node.comments, key),
+    };
+  });
+  return { kind: 'arg', range: node.range, node, args };
 }

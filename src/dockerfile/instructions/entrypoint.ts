@@ -1,4 +1,8 @@
+import type { InstructionNode } from '../syntax/ast.js';
 import type { CommandLine, InstructionBase } from './base.js';
+import { commandLineOf } from './command-line.js';
+import type { ParseContext } from './context.js';
+import { parseFlags } from './flags.js';
 
 /**
  * `ENTRYPOINT ["exec", "form"]` or `ENTRYPOINT shell form`. `ENTRYPOINT []` gives empty `args`,
@@ -6,4 +10,9 @@ import type { CommandLine, InstructionBase } from './base.js';
  */
 export interface EntrypointInstruction extends InstructionBase<'entrypoint'> {
   readonly command: CommandLine;
+}
+
+export function parseEntrypoint(node: InstructionNode, context: ParseContext): EntrypointInstruction {
+  parseFlags(node, {}, context);
+  return { kind: 'entrypoint', range: node.range, node, command: commandLineOf(node) };
 }

@@ -1,5 +1,8 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
+import type { ParseContext } from './context.js';
+import { errAtLeastOneArgument, failAt } from './fail.js';
+import { parseFlags } from './flags.js';
 import type { Instruction } from './instruction.js';
 
 /**
@@ -18,4 +21,40 @@ export interface OnbuildInstruction extends InstructionBase<'onbuild'> {
    */
   readonly instruction: Instruction | undefined;
   readonly triggerError: Error | undefined;
+}
+
+const ONBUILD_PREFIX = /^\s*ONBUILD\s*/i;
+
+/**
+ * Parses ONBUILD. `parseNested` parses the trigger (passed in to keep this module free of the
+ * dispatcher). ONBUILD ONBUILD, ONBUILD FROM and ONBUILD MAINTAINER are errors.
+ */
+export function parseOnbuild(
+  node: InstructionNode,
+  context: ParseContext,
+  parseNested: (trigger: InstructionNode, context: ParseContext) => Instruction,
+): OnbuildInstruction {
+  const trigger = node.nested;
+  if (trigger === undefined) throw errAtLeastOneArgument(node);
+  parseFlags(node, {}, context);
+  const name = trigger.keyword.trim().toUpperCase();
+  if (name === 'ONBUILD') {
+    throw failAt('INVALID_INSTRUCTION', "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", node.range);
+  }
+  if (name === 'MAINTAINER' || name === 'FROM') {
+    throw failAt('INVALID_INSTRUCTION', `${name} isn't allowed as an ONBUILD trigger`, node.range, {
+      details: { trigger: name },
+    });
+  }
+  let expression = node.original.replace(ONBUILD_PREFIX, '');
+  const heredocs = node.heredocs.length > 0 ? node.heredocs : trigger.heredocs;
+  for (const heredoc of heredocs) expression += `\n${heredoc.content}${heredoc.name}`;
+  let instruction: Instruction | undefined;
+  let triggerError: Error | undefined;
+  try {
+    instruction = parseNested(trigger, context);
+  } catch (error) {
+    triggerError = error instanceof Error ? error : new Error(String(error));
+  }
+  return { kind: 'onbuild', range: node.range, node, expression, trigger, instruction, triggerError };
 }

@@ -1,0 +1,92 @@
+import { suggestClosest } from '../../errors/index.js';
+import type { InstructionNode } from '../syntax/ast.js';
+import { parseAdd } from './add.js';
+import { parseArg } from './arg.js';
+import { parseCmd } from './cmd.js';
+import { DEFAULT_CONTEXT } from './context.js';
+import type { ParseContext } from './context.js';
+import { parseCopy } from './copy.js';
+import { parseEntrypoint } from './entrypoint.js';
+import { parseEnv } from './env.js';
+import { parseExpose } from './expose.js';
+import { failAt } from './fail.js';
+import { parseFrom } from './from.js';
+import { parseHealthcheck } from './healthcheck.js';
+import { INSTRUCTION_KINDS } from './instruction.js';
+import type { Instruction } from './instruction.js';
+import { parseLabel } from './label.js';
+import { parseMaintainer } from './maintainer.js';
+import { parseOnbuild } from './onbuild.js';
+import { parseRun } from './run.js';
+import { parseShell } from './shell.js';
+import { parseStopSignal } from './stopsignal.js';
+import { parseUser } from './user.js';
+import { parseVolume } from './volume.js';
+import { parseWorkdir } from './workdir.js';
+
+export interface ParseInstructionOptions {
+  /** The Dockerfile's escape character (from `# escape=`), `\` by default. */
+  readonly escapeChar?: string;
+}
+
+/**
+ * Turns one syntax node into its typed instruction, validating its flags and arguments as
+ * BuildKit's instructions.ParseInstruction does. Words stay unexpanded. Throws a located
+ * BuildError (UNKNOWN_INSTRUCTION, UNKNOWN_FLAG, INVALID_FLAG_VALUE, MISSING_ARGUMENT, ...).
+ */
+export function parseInstruction(node: InstructionNode, options: ParseInstructionOptions = {}): Instruction {
+  const context: ParseContext = { escapeChar: options.escapeChar ?? DEFAULT_CONTEXT.escapeChar };
+  return parseWithContext(node, context);
+}
+
+function parseWithContext(node: InstructionNode, context: ParseContext): Instruction {
+  switch (node.keyword.toLowerCase()) {
+    case 'env':
+      return parseEnv(node, context);
+    case 'maintainer':
+      return parseMaintainer(node, context);
+    case 'label':
+      return parseLabel(node, context);
+    case 'add':
+      return parseAdd(node, context);
+    case 'copy':
+      return parseCopy(node, context);
+    case 'from':
+      return parseFrom(node, context);
+    case 'onbuild':
+      return parseOnbuild(node, context, parseWithContext);
+    case 'workdir':
+      return parseWorkdir(node, context);
+    case 'run':
+      return parseRun(node, context);
+    case 'cmd':
+      return parseCmd(node, context);
+    case 'healthcheck':
+      return parseHealthcheck(node, context);
+    case 'entrypoint':
+      return parseEntrypoint(node, context);
+    case 'expose':
+      return parseExpose(node, context);
+    case 'user':
+      return parseUser(node, context);
+    case 'volume':
+      return parseVolume(node, context);
+    case 'stopsignal':
+      return parseStopSignal(node);
+    case 'arg':
+      return parseArg(node);
+    case 'shell':
+      return parseShell(node, context);
+    default: {
+      const names = INSTRUCTION_KINDS.map((kind) => kind.toUpperCase());
+      const suggestion = suggestClosest(node.keywordText, names);
+      throw failAt('UNKNOWN_INSTRUCTION', `unknown instruction: ${node.keywordText}`, node.keywordRange, {
+        ...(suggestion !== undefined ? { hint: `did you mean ${suggestion}?` } : {}),
+        details: {
+          instruction: node.keywordText,
+          ...(suggestion !== undefined ? { suggestion } : {}),
+        },
+      });
+    }
+  }
+}
