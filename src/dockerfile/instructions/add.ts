@@ -1,6 +1,5 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
-import type { ParseContext } from './context.js';
 import { nonEmpty } from './copy.js';
 import { errNoDestination } from './fail.js';
 import { parseFlags } from './flags.js';
@@ -33,9 +32,9 @@ export const ADD_FLAGS = {
   exclude: 'strings',
 } as const;
 
-export function parseAdd(node: InstructionNode, context: ParseContext): AddInstruction {
+export function parseAdd(node: InstructionNode): AddInstruction {
   if (node.args.length < 2) throw errNoDestination(node);
-  const flags = parseFlags(node, ADD_FLAGS, context);
+  const flags = parseFlags(node, ADD_FLAGS);
   return {
     kind: 'add',
     range: node.range,

@@ -1,6 +1,5 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
-import type { ParseContext } from './context.js';
 import { errNoDestination } from './fail.js';
 import { parseFlags } from './flags.js';
 import { parseSourcesAndDest } from './sources.js';
@@ -27,9 +26,9 @@ export const COPY_FLAGS = {
   parents: 'bool',
 } as const;
 
-export function parseCopy(node: InstructionNode, context: ParseContext): CopyInstruction {
+export function parseCopy(node: InstructionNode): CopyInstruction {
   if (node.args.length < 2) throw errNoDestination(node);
-  const flags = parseFlags(node, COPY_FLAGS, context);
+  const flags = parseFlags(node, COPY_FLAGS);
   return {
     kind: 'copy',
     range: node.range,

@@ -1,7 +1,6 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { CommandLine, InstructionBase } from './base.js';
 import { commandLineOf } from './command-line.js';
-import type { ParseContext } from './context.js';
 import { parseFlags } from './flags.js';
 
 /**
@@ -12,7 +11,7 @@ export interface EntrypointInstruction extends InstructionBase<'entrypoint'> {
   readonly command: CommandLine;
 }
 
-export function parseEntrypoint(node: InstructionNode, context: ParseContext): EntrypointInstruction {
-  parseFlags(node, {}, context);
+export function parseEntrypoint(node: InstructionNode): EntrypointInstruction {
+  parseFlags(node, {});
   return { kind: 'entrypoint', range: node.range, node, command: commandLineOf(node) };
 }

@@ -1,6 +1,5 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase, KeyValuePair } from './base.js';
-import type { ParseContext } from './context.js';
 import { parseFlags } from './flags.js';
 import { parseKeyValues } from './key-values.js';
 
@@ -9,7 +8,7 @@ export interface EnvInstruction extends InstructionBase<'env'> {
   readonly env: readonly KeyValuePair[];
 }
 
-export function parseEnv(node: InstructionNode, context: ParseContext): EnvInstruction {
-  parseFlags(node, {}, context);
+export function parseEnv(node: InstructionNode): EnvInstruction {
+  parseFlags(node, {});
   return { kind: 'env', range: node.range, node, env: parseKeyValues(node) };
 }

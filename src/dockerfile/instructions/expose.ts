@@ -1,6 +1,5 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
-import type { ParseContext } from './context.js';
 import { errAtLeastOneArgument } from './fail.js';
 import { parseFlags } from './flags.js';
 
@@ -9,9 +8,9 @@ export interface ExposeInstruction extends InstructionBase<'expose'> {
   readonly ports: readonly string[];
 }
 
-export function parseExpose(node: InstructionNode, context: ParseContext): ExposeInstruction {
+export function parseExpose(node: InstructionNode): ExposeInstruction {
   if (node.args.length === 0) throw errAtLeastOneArgument(node);
-  parseFlags(node, {}, context);
+  parseFlags(node, {});
   const ports = [...node.args].sort(compareBytes);
   return { kind: 'expose', range: node.range, node, ports };
 }

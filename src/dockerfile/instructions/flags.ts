@@ -21,40 +21,6 @@ export interface ParsedFlags {
   tokens(name: string): readonly FlagToken[];
 }
 
-export interface ParseFlagsOptions {
-  /** The Dockerfile's escape character, used to unquote flag words. */
-  readonly escapeChar?: string;
-}
-
-/**
- * A flag word with its quotes and escapes removed, the way BuildKit's parser reads a flag
- * (`--from="my stage"` -> `--from=my stage`): quotes group, the escape character takes the next
- * character literally, both anywhere in the word.
- */
-export function unquoteFlagWord(text: string, escapeChar = '\\'): string {
-  let out = '';
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charAt(i);
-    if (quote === undefined && (ch === '"' || ch === "'")) {
-      quote = ch;
-      continue;
-    }
-    if (quote !== undefined && ch === quote) {
-      quote = undefined;
-      continue;
-    }
-    if (ch === escapeChar) {
-      if (i + 1 === text.length) continue;
-      i++;
-      out += text.charAt(i);
-      continue;
-    }
-    out += ch;
-  }
-  return out;
-}
-
 interface FlagState {
   bool?: boolean;
   string?: string;
@@ -68,16 +34,13 @@ interface FlagState {
  * DUPLICATE_FLAG; a bool flag takes no value, `=true` or `=false` (any case), never `=`; a string
  * flag needs `=value` (which may be empty). Errors are located at the flag's token.
  */
-export function parseFlags(
-  node: InstructionNode,
-  spec: FlagSpec,
-  options: ParseFlagsOptions = {},
-): ParsedFlags {
+export function parseFlags(node: InstructionNode, spec: FlagSpec): ParsedFlags {
   const states = new Map<string, FlagState>();
   const used: string[] = [];
   const names = Object.keys(spec);
   for (const token of node.flags) {
-    const word = unquoteFlagWord(token.text, options.escapeChar);
+    // The parser has already removed the flag word's quotes and escapes, as BuildKit's does.
+    const word = token.text;
     if (word === '--') break;
     if (!word.startsWith('--')) {
       throw failAt('INVALID_INSTRUCTION', `arg should start with -- : ${word}`, token.range);

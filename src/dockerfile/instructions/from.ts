@@ -1,6 +1,5 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
-import type { ParseContext } from './context.js';
 import { failAt } from './fail.js';
 import { parseFlags } from './flags.js';
 
@@ -21,7 +20,7 @@ export interface FromInstruction extends InstructionBase<'from'> {
 const VALID_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
 /** Parses FROM: the image word, `AS name` (lowercased, validated) and `--platform`. */
-export function parseFrom(node: InstructionNode, context: ParseContext): FromInstruction {
+export function parseFrom(node: InstructionNode): FromInstruction {
   const { args } = node;
   let stageName: string | undefined;
   let stageNameText: string | undefined;
@@ -49,7 +48,7 @@ export function parseFrom(node: InstructionNode, context: ParseContext): FromIns
       { hint: 'write FROM <image> or FROM <image> AS <name>', details: { count: args.length } },
     );
   }
-  const flags = parseFlags(node, { platform: 'string' }, context);
+  const flags = parseFlags(node, { platform: 'string' });
   const platform = flags.string('platform');
   return {
     kind: 'from',

@@ -109,7 +109,16 @@ function leadingFraction(s: string): { value: bigint; scale: number; rest: strin
   return { value, scale, rest: s.slice(i) };
 }
 
-/** Go's strconv.Quote for the printable ASCII this needs (other characters pass through). */
+/** The quoting of Go's time package: `"` and `\` escaped, control and non-ASCII bytes as `\xNN`. */
 function goQuote(s: string): string {
-  return `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  let out = '"';
+  for (const ch of s) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code >= 0x80 || code < 0x20) {
+      for (const byte of new TextEncoder().encode(ch)) out += `\\x${byte.toString(16).padStart(2, '0')}`;
+    } else {
+      out += ch === '"' || ch === '\\' ? `\\${ch}` : ch;
+    }
+  }
+  return `${out}"`;
 }

@@ -1,7 +1,6 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
 import { joinShellArgs } from './command-line.js';
-import type { ParseContext } from './context.js';
 import { errAtLeastOneArgument, failAt } from './fail.js';
 import { parseFlags } from './flags.js';
 import type { ParsedFlags } from './flags.js';
@@ -41,7 +40,7 @@ const INT32_MAX = 2 ** 31 - 1;
  * Parses HEALTHCHECK as BuildKit does. Note that BuildKit reads no flags for `HEALTHCHECK NONE`,
  * so flags written before NONE are ignored.
  */
-export function parseHealthcheck(node: InstructionNode, context: ParseContext): HealthcheckInstruction {
+export function parseHealthcheck(node: InstructionNode): HealthcheckInstruction {
   const [first, ...rest] = node.args;
   if (first === undefined) throw errAtLeastOneArgument(node);
   const type = first.toUpperCase();
@@ -53,7 +52,7 @@ export function parseHealthcheck(node: InstructionNode, context: ParseContext): 
     const health = { test: ['NONE'], interval: 0, timeout: 0, startPeriod: 0, startInterval: 0, retries: 0 };
     return { ...base, health };
   }
-  const flags = parseFlags(node, HEALTHCHECK_FLAGS, context);
+  const flags = parseFlags(node, HEALTHCHECK_FLAGS);
   if (type !== 'CMD') {
     throw failAt('INVALID_INSTRUCTION', `Unknown type ${JSON.stringify(type)} in HEALTHCHECK (try CMD)`, node.range, {
       hint: 'write HEALTHCHECK CMD <command> or HEALTHCHECK NONE',

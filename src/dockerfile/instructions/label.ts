@@ -1,6 +1,5 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase, KeyValuePair } from './base.js';
-import type { ParseContext } from './context.js';
 import { parseFlags } from './flags.js';
 import { parseKeyValues } from './key-values.js';
 
@@ -9,7 +8,7 @@ export interface LabelInstruction extends InstructionBase<'label'> {
   readonly labels: readonly KeyValuePair[];
 }
 
-export function parseLabel(node: InstructionNode, context: ParseContext): LabelInstruction {
-  parseFlags(node, {}, context);
+export function parseLabel(node: InstructionNode): LabelInstruction {
+  parseFlags(node, {});
   return { kind: 'label', range: node.range, node, labels: parseKeyValues(node) };
 }

@@ -1,6 +1,5 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
-import type { ParseContext } from './context.js';
 import { errExactlyOneArgument } from './fail.js';
 import { parseFlags } from './flags.js';
 
@@ -9,9 +8,9 @@ export interface MaintainerInstruction extends InstructionBase<'maintainer'> {
   readonly maintainer: string;
 }
 
-export function parseMaintainer(node: InstructionNode, context: ParseContext): MaintainerInstruction {
+export function parseMaintainer(node: InstructionNode): MaintainerInstruction {
   const [maintainer] = node.args;
   if (node.args.length !== 1 || maintainer === undefined) throw errExactlyOneArgument(node);
-  parseFlags(node, {}, context);
+  parseFlags(node, {});
   return { kind: 'maintainer', range: node.range, node, maintainer };
 }

@@ -1,6 +1,5 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
-import type { ParseContext } from './context.js';
 import { errAtLeastOneArgument, failAt } from './fail.js';
 import { parseFlags } from './flags.js';
 import type { Instruction } from './instruction.js';
@@ -31,12 +30,11 @@ const ONBUILD_PREFIX = /^\s*ONBUILD\s*/i;
  */
 export function parseOnbuild(
   node: InstructionNode,
-  context: ParseContext,
-  parseNested: (trigger: InstructionNode, context: ParseContext) => Instruction,
+  parseNested: (trigger: InstructionNode) => Instruction,
 ): OnbuildInstruction {
   const trigger = node.nested;
   if (trigger === undefined) throw errAtLeastOneArgument(node);
-  parseFlags(node, {}, context);
+  parseFlags(node, {});
   const name = trigger.keyword.trim().toUpperCase();
   if (name === 'ONBUILD') {
     throw failAt('INVALID_INSTRUCTION', "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", node.range);
@@ -52,7 +50,7 @@ export function parseOnbuild(
   let instruction: Instruction | undefined;
   let triggerError: Error | undefined;
   try {
-    instruction = parseNested(trigger, context);
+    instruction = parseNested(trigger);
   } catch (error) {
     triggerError = error instanceof Error ? error : new Error(String(error));
   }

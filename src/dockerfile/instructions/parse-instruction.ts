@@ -3,8 +3,6 @@ import type { InstructionNode } from '../syntax/ast.js';
 import { parseAdd } from './add.js';
 import { parseArg } from './arg.js';
 import { parseCmd } from './cmd.js';
-import { DEFAULT_CONTEXT } from './context.js';
-import type { ParseContext } from './context.js';
 import { parseCopy } from './copy.js';
 import { parseEntrypoint } from './entrypoint.js';
 import { parseEnv } from './env.js';
@@ -24,59 +22,49 @@ import { parseUser } from './user.js';
 import { parseVolume } from './volume.js';
 import { parseWorkdir } from './workdir.js';
 
-export interface ParseInstructionOptions {
-  /** The Dockerfile's escape character (from `# escape=`), `\` by default. */
-  readonly escapeChar?: string;
-}
-
 /**
  * Turns one syntax node into its typed instruction, validating its flags and arguments as
  * BuildKit's instructions.ParseInstruction does. Words stay unexpanded. Throws a located
  * BuildError (UNKNOWN_INSTRUCTION, UNKNOWN_FLAG, INVALID_FLAG_VALUE, MISSING_ARGUMENT, ...).
  */
-export function parseInstruction(node: InstructionNode, options: ParseInstructionOptions = {}): Instruction {
-  const context: ParseContext = { escapeChar: options.escapeChar ?? DEFAULT_CONTEXT.escapeChar };
-  return parseWithContext(node, context);
-}
-
-function parseWithContext(node: InstructionNode, context: ParseContext): Instruction {
+export function parseInstruction(node: InstructionNode): Instruction {
   switch (node.keyword.toLowerCase()) {
     case 'env':
-      return parseEnv(node, context);
+      return parseEnv(node);
     case 'maintainer':
-      return parseMaintainer(node, context);
+      return parseMaintainer(node);
     case 'label':
-      return parseLabel(node, context);
+      return parseLabel(node);
     case 'add':
-      return parseAdd(node, context);
+      return parseAdd(node);
     case 'copy':
-      return parseCopy(node, context);
+      return parseCopy(node);
     case 'from':
-      return parseFrom(node, context);
+      return parseFrom(node);
     case 'onbuild':
-      return parseOnbuild(node, context, parseWithContext);
+      return parseOnbuild(node, parseInstruction);
     case 'workdir':
-      return parseWorkdir(node, context);
+      return parseWorkdir(node);
     case 'run':
-      return parseRun(node, context);
+      return parseRun(node);
     case 'cmd':
-      return parseCmd(node, context);
+      return parseCmd(node);
     case 'healthcheck':
-      return parseHealthcheck(node, context);
+      return parseHealthcheck(node);
     case 'entrypoint':
-      return parseEntrypoint(node, context);
+      return parseEntrypoint(node);
     case 'expose':
-      return parseExpose(node, context);
+      return parseExpose(node);
     case 'user':
-      return parseUser(node, context);
+      return parseUser(node);
     case 'volume':
-      return parseVolume(node, context);
+      return parseVolume(node);
     case 'stopsignal':
       return parseStopSignal(node);
     case 'arg':
       return parseArg(node);
     case 'shell':
-      return parseShell(node, context);
+      return parseShell(node);
     default: {
       const names = INSTRUCTION_KINDS.map((kind) => kind.toUpperCase());
       const suggestion = suggestClosest(node.keywordText, names);

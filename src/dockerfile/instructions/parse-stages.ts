@@ -30,7 +30,7 @@ export function parseStages(ast: DockerfileAst, options: ParseStagesOptions = {}
   const drafts: StageDraft[] = [];
   const byName = new Map<string, FromInstruction>();
   for (const node of ast.instructions) {
-    const instruction = parseInstruction(node, { escapeChar: ast.escapeChar });
+    const instruction = parseInstruction(node);
     if (instruction.kind === 'from') {
       const name = instruction.stageName;
       if (name !== undefined) {

@@ -2,7 +2,6 @@ import type { SourceRange } from '../../errors/index.js';
 import type { InstructionNode } from '../syntax/ast.js';
 import type { CommandLine, InstructionBase, ShellInlineFile } from './base.js';
 import { commandLineOf } from './command-line.js';
-import type { ParseContext } from './context.js';
 import { failAt } from './fail.js';
 import { parseFlags } from './flags.js';
 import { parseHeredocWord } from './heredoc-word.js';
@@ -40,8 +39,8 @@ export const RUN_FLAGS = { mount: 'strings', network: 'string', security: 'strin
 const NETWORK_MODES: readonly NetworkMode[] = ['default', 'none', 'host'];
 const SECURITY_MODES: readonly SecurityMode[] = ['sandbox', 'insecure'];
 
-export function parseRun(node: InstructionNode, context: ParseContext): RunInstruction {
-  const flags = parseFlags(node, RUN_FLAGS, context);
+export function parseRun(node: InstructionNode): RunInstruction {
+  const flags = parseFlags(node, RUN_FLAGS);
   const command = commandLineOf(node);
   if (command.files.length > 0 && (command.args.length !== 1 || !command.prependShell)) {
     throw failAt('INVALID_INSTRUCTION', 'heredocs can only be used with the shell form of RUN', node.range);

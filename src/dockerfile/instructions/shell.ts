@@ -1,7 +1,6 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
 import { joinShellArgs } from './command-line.js';
-import type { ParseContext } from './context.js';
 import { errAtLeastOneArgument, failAt } from './fail.js';
 import { parseFlags } from './flags.js';
 
@@ -10,8 +9,8 @@ export interface ShellInstruction extends InstructionBase<'shell'> {
   readonly shell: readonly string[];
 }
 
-export function parseShell(node: InstructionNode, context: ParseContext): ShellInstruction {
-  parseFlags(node, {}, context);
+export function parseShell(node: InstructionNode): ShellInstruction {
+  parseFlags(node, {});
   const shell = joinShellArgs(node.args, node.json);
   if (shell.length === 0) throw errAtLeastOneArgument(node);
   if (!node.json) {

@@ -1,6 +1,5 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
-import type { ParseContext } from './context.js';
 import { errExactlyOneArgument } from './fail.js';
 import { parseFlags } from './flags.js';
 
@@ -9,9 +8,9 @@ export interface UserInstruction extends InstructionBase<'user'> {
   readonly user: string;
 }
 
-export function parseUser(node: InstructionNode, context: ParseContext): UserInstruction {
+export function parseUser(node: InstructionNode): UserInstruction {
   const [user] = node.args;
   if (node.args.length !== 1 || user === undefined) throw errExactlyOneArgument(node);
-  parseFlags(node, {}, context);
+  parseFlags(node, {});
   return { kind: 'user', range: node.range, node, user };
 }

@@ -1,6 +1,5 @@
 import type { InstructionNode } from '../syntax/ast.js';
 import type { InstructionBase } from './base.js';
-import type { ParseContext } from './context.js';
 import { errAtLeastOneArgument, failAt } from './fail.js';
 import { parseFlags } from './flags.js';
 
@@ -9,9 +8,9 @@ export interface VolumeInstruction extends InstructionBase<'volume'> {
   readonly volumes: readonly string[];
 }
 
-export function parseVolume(node: InstructionNode, context: ParseContext): VolumeInstruction {
+export function parseVolume(node: InstructionNode): VolumeInstruction {
   if (node.args.length === 0) throw errAtLeastOneArgument(node);
-  parseFlags(node, {}, context);
+  parseFlags(node, {});
   const volumes = node.args.map((arg) => {
     const volume = arg.trim();
     if (volume === '') {
