@@ -1,0 +1,11 @@
+export { lintDockerfile, lintParsed } from './lint-dockerfile.js';
+export type { LintOptions } from './lint-dockerfile.js';
+export type { Diagnostic, Severity } from './diagnostic.js';
+export { compareDiagnostics } from './diagnostic.js';
+export { RULES, BUILDKIT_RULE_IDS, ADVICE_RULE_IDS, STAGECRAFT_RULE_IDS, isRuleId, buildkitRuleUrl } from './rules.js';
+export type { LintRule, RuleId, BuildkitRuleId, AdviceRuleId, StagecraftRuleId } from './rules.js';
+export { parseCheckOptions, mergeCheckOptions, checkOptionsFromComments, CheckOptionsError, DEFAULT_CHECK_OPTIONS } from './check-options.js';
+export type { CheckOptions } from './check-options.js';
+export type { IgnoreMatcher, LintContextInfo } from './context-info.js';
+export { formatDiagnosticsText, formatDiagnosticsJson, summarize } from './format.js';
+export type { FormatTextOptions } from './format.js';
