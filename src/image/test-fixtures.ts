@@ -34,7 +34,10 @@ export async function makeTar(entries: readonly FixtureEntry[]): Promise<Buffer>
       ...(entry.linkname !== undefined ? { linkname: entry.linkname } : {}),
     };
     await new Promise<void>((resolve, reject) => {
-      const done = (err?: Error | null): void => { err ? reject(err) : resolve(); };
+      const done = (err?: Error | null): void => {
+        if (err) reject(err);
+        else resolve();
+      };
       if (type === 'file') archive.entry(header, Buffer.from(entry.content ?? ''), done);
       else archive.entry(header, done);
     });
