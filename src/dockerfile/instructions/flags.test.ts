@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BuildError } from '../../errors/index.js';
+import { BuildError, isBuildError } from '../../errors/index.js';
 import { parseFlags } from './flags.js';
 import type { FlagSpec } from './flags.js';
 import { nodeOf } from './node-fixture.js';
@@ -14,7 +14,7 @@ function errorOf(flags: readonly string[]): BuildError {
   try {
     flagsOf(flags);
   } catch (error) {
-    if (error instanceof BuildError) return error;
+    if (isBuildError(error)) return error;
     throw error;
   }
   throw new Error('expected a BuildError');

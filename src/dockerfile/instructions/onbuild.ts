@@ -50,7 +50,8 @@ export function parseOnbuild(
   let instruction: Instruction | undefined;
   let triggerError: Error | undefined;
   try {
-    instruction = parseNested(trigger);
+    // The parser keeps the heredocs of `ONBUILD RUN <<EOF` on the ONBUILD node.
+    instruction = parseNested(trigger.heredocs.length > 0 ? trigger : { ...trigger, heredocs });
   } catch (error) {
     triggerError = error instanceof Error ? error : new Error(String(error));
   }
