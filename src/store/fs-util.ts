@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { currentOwner } from './owner.js';
+
+/** The prefix of every small temp file (`.tmp.OWNER.RANDOM.NAME`): owner-tagged for cleanup. */
+export const TEMP_PREFIX = '.tmp.';
+
+export function isErrno(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === code;
+}
+
+export function randomSuffix(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** A temp name in the same directory as `path`, tagged with this process as its owner. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `${TEMP_PREFIX}${currentOwner()}.${randomSuffix()}.${basename(path)}`);
+}
+
+/** The owner id encoded in a temp file name made by tempPathFor, if it is one. */
+export function tempOwner(name: string): string | undefined {
+  if (!name.startsWith(TEMP_PREFIX)) return undefined;
+  return name.slice(TEMP_PREFIX.length).split('.')[0];
+}
+
+/** fsync a directory so a rename or unlink in it survives a crash. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces `path` with `data` atomically: write a temp file beside it, fsync it, rename it over
+ * the target, fsync the directory. A reader sees the old content or the new, never a mix; a crash
+ * leaves at most an owner-tagged temp file that cleanup removes.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = tempPathFor(path);
+  try {
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await unlinkQuietly(temp);
+    throw err;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/** Removes a file; false if it was not there. */
+export async function unlinkQuietly(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw err;
+  }
+}
+
+/** Reads and parses a JSON file; undefined if it does not exist. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw err;
+  }
+  return JSON.parse(text) as unknown;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,168 @@
+import { link, open, readFile, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BuildError } from '../errors/index.js';
+import { isErrno, randomSuffix, sleep, tempPathFor, unlinkQuietly } from './fs-util.js';
+import { currentOwner, isOwnerAlive } from './owner.js';
+
+/*
+ * The store lock: one file, `ROOT/lock`, that exists while someone holds the lock.
+ *
+ * Node has no flock(), so the lock is built from two operations the kernel does atomically:
+ * - Acquire: write our record (owner id, a random token, purpose, time) to a temp file, then
+ *   link() it to `lock`. link fails with EEXIST when the lock is taken, so exactly one process wins,
+ *   and because the content was complete before the link, nobody ever reads a half-written lock.
+ * - Release: unlink `lock`, after checking that it still holds our token.
+ * - Stale locks: a holder that died (kill -9, power loss) leaves the file behind. A waiter that reads
+ *   a record whose owner process is gone (pid not running, or running with another start time: the
+ *   pid was reused) breaks it. Breaking must not race with another breaker that already broke it and
+ *   with a new holder that took the lock since: breakers first take `lock.break` (created with
+ *   O_EXCL), re-read `lock`, and unlink it only if it still holds the very record they judged stale.
+ *   Only breakers remove someone else's lock and they go one at a time, so the check-then-unlink
+ *   cannot remove a live lock. A breaker that dies holding `lock.break` (a window of microseconds)
+ *   is recovered by age: a `lock.break` older than BREAK_STALE_MS is removed.
+ *
+ * The lock is held briefly by metadata updates (tags, image records, leases) and for the whole of a
+ * prune, so that a prune never deletes a blob that a writer has just claimed.
+ */
+
+const BREAK_STALE_MS = 30_000;
+const UNREADABLE_STALE_MS = 60_000;
+
+interface LockRecord {
+  readonly owner: string;
+  readonly token: string;
+  readonly purpose: string;
+  readonly since: string;
+}
+
+function parseRecord(text: string): LockRecord | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockRecord>;
+    if (typeof value.owner === 'string' && typeof value.token === 'string') {
+      return { owner: value.owner, token: value.token, purpose: String(value.purpose), since: String(value.since) };
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+export interface LockOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** What the lock is for; shown to a waiter that times out. */
+  readonly purpose?: string;
+  readonly timeoutMs?: number | undefined;
+}
+
+export class StoreLock {
+  readonly path: string;
+  private readonly breakPath: string;
+  private readonly defaultTimeoutMs: number;
+
+  constructor(root: string, defaultTimeoutMs: number) {
+    this.path = join(root, 'lock');
+    this.breakPath = join(root, 'lock.break');
+    this.defaultTimeoutMs = defaultTimeoutMs;
+  }
+
+  /** Runs `fn` holding the lock. */
+  async withLock<T>(fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+    const release = await this.acquire(options);
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  }
+
+  /** Takes the lock, waiting (with backoff) while a live process holds it; returns the release. */
+  async acquire(options: LockOptions = {}): Promise<() => Promise<void>> {
+    const record: LockRecord = {
+      owner: currentOwner(),
+      token: randomSuffix(),
+      purpose: options.purpose ?? 'store update',
+      since: new Date().toISOString(),
+    };
+    const text = JSON.stringify(record);
+    const temp = tempPathFor(this.path);
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(text);
+    } finally {
+      await handle.close();
+    }
+    const deadline = Date.now() + (options.timeoutMs ?? this.defaultTimeoutMs);
+    let delay = 1;
+    try {
+      for (;;) {
+        options.signal?.throwIfAborted();
+        try {
+          await link(temp, this.path);
+          return () => this.release(record.token);
+        } catch (err) {
+          if (!isErrno(err, 'EEXIST')) throw err;
+        }
+        const holder = await this.readHolder();
+        if (holder !== undefined && (await this.isStale(holder))) {
+          await this.breakStale(holder.text);
+          continue;
+        }
+        if (Date.now() > deadline) {
+          const who = holder?.record;
+          throw new BuildError('STORE_LOCKED', `the store at ${this.path} is locked${who ? ` by process ${who.owner.split('-')[0] ?? '?'} (${who.purpose}, since ${who.since})` : ''}`, {
+            hint: 'another stagecraft process is using this store; wait for it, or remove the lock file if you are sure none runs',
+            details: { path: this.path, ...(who ? { holder: who } : {}) },
+          });
+        }
+        await sleep(delay + Math.random() * delay, options.signal);
+        delay = Math.min(delay * 2, 50);
+      }
+    } finally {
+      await unlinkQuietly(temp);
+    }
+  }
+
+  private async release(token: string): Promise<void> {
+    const holder = await this.readHolder();
+    if (holder?.record?.token === token) await unlinkQuietly(this.path);
+  }
+
+  private async readHolder(): Promise<{ text: string; record: LockRecord | undefined; mtimeMs: number } | undefined> {
+    try {
+      const [text, info] = await Promise.all([readFile(this.path, 'utf8'), stat(this.path)]);
+      return { text, record: parseRecord(text), mtimeMs: info.mtimeMs };
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return undefined;
+      throw err;
+    }
+  }
+
+  private async isStale(holder: { record: LockRecord | undefined; mtimeMs: number }): Promise<boolean> {
+    if (holder.record === undefined) return Date.now() - holder.mtimeMs > UNREADABLE_STALE_MS;
+    return !(await isOwnerAlive(holder.record.owner));
+  }
+
+  /** Removes the lock if it still holds `staleText`, serialised with other breakers. */
+  private async breakStale(staleText: string): Promise<void> {
+    try {
+      const handle = await open(this.breakPath, 'wx');
+      await handle.close();
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST')) throw err;
+      try {
+        const info = await stat(this.breakPath);
+        if (Date.now() - info.mtimeMs > BREAK_STALE_MS) await unlinkQuietly(this.breakPath);
+      } catch (statErr) {
+        if (!isErrno(statErr, 'ENOENT')) throw statErr;
+      }
+      await sleep(2);
+      return;
+    }
+    try {
+      const now = await this.readHolder();
+      if (now?.text === staleText) await unlink(this.path);
+    } finally {
+      await unlinkQuietly(this.breakPath);
+    }
+  }
+}
