@@ -1,3 +1,19 @@
+/**
+ * Dockerfile instructions: syntax nodes in, one typed instruction per node out (a union on
+ * `kind`), grouped into stages. Pure (no I/O). The rules are BuildKit's
+ * (frontend/dockerfile/instructions): flags as its BFlags, `--mount` CSV and validation as
+ * commands_runmount.go, HEALTHCHECK durations as Go's time.ParseDuration, stage names as its regexp.
+ * Words are not expanded here; the planner expands them with the stage's ARG/ENV scope (and
+ * resolves `RUN --mount` values that hold variables with `resolveRunMount`).
+ *
+ * Choices where we differ from BuildKit, on purpose:
+ * - A repeated stage name is DUPLICATE_STAGE (BuildKit only warns); `allowDuplicateStageNames`
+ *   gives BuildKit's behaviour.
+ * - A `--mount` without variables is validated when parsed, in every stage; BuildKit validates
+ *   mounts when it dispatches a stage, so it misses bad mounts in stages the target does not need.
+ * - A RUN with heredoc bodies in exec form is refused when parsed (BuildKit: at dispatch).
+ * - `RUN --device` (labs) is not supported: it is an unknown flag.
+ */
 export type { CommandLine, InstructionBase, KeyValuePair, ShellInlineFile } from './base.js';
 export type { AddInstruction } from './add.js';
 export type { ArgDefinition, ArgInstruction } from './arg.js';
