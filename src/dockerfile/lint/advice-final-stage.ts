@@ -113,11 +113,12 @@ function devInstallsOf(stages: readonly Stage[], skipNode: boolean): { command: 
   for (const stage of stages) {
     for (const command of stage.commands) {
       for (const script of runScripts(command)) {
-        if (prunesDevDependencies(script)) {
-          for (let i = found.length - 1; i >= 0; i--) if (found[i]?.install.ecosystem === 'node') found.splice(i, 1);
-        }
         for (const install of findDevInstalls(script, env.get(command) ?? new Map())) {
           if (!(skipNode && install.ecosystem === 'node')) found.push({ command, install });
+        }
+        // `npm prune --omit=dev` (usually after the install, in the same RUN) undoes them.
+        if (prunesDevDependencies(script)) {
+          for (let i = found.length - 1; i >= 0; i--) if (found[i]?.install.ecosystem === 'node') found.splice(i, 1);
         }
       }
     }

@@ -1,0 +1,3 @@
+from scratch
+copy Dockerfile /foo
+copy Dockerfile /bar

@@ -1,0 +1,3 @@
+arg VERSION=1
+FROM alpine:3.$VERSION
+COPY a /a

@@ -1,0 +1,3 @@
+FROM node:18-slim
+COPY package.json .
+RUN npm install

@@ -1,0 +1,3 @@
+FROM node:18-slim
+ENV NODE_ENV=production
+RUN npm ci

@@ -1,0 +1,3 @@
+FROM python:3.12-slim
+RUN pip install -r requirements.txt
+RUN pip install poetry && poetry install --only main

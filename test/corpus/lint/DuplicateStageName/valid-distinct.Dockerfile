@@ -1,0 +1,2 @@
+FROM scratch AS b1
+FROM scratch AS b2

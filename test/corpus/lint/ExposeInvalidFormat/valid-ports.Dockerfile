@@ -1,0 +1,2 @@
+FROM scratch
+EXPOSE 80 443/tcp 9000-9010

@@ -1,0 +1,7 @@
+FROM node:20 AS builder
+RUN npm ci
+
+FROM node:20-slim AS runtime
+COPY --from=builder /app /app
+
+# expect: 1

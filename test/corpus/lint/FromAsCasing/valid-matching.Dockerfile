@@ -1,0 +1,2 @@
+FROM scratch AS a
+from scratch as b

@@ -1,0 +1,1 @@
+From scratch as base

@@ -1,0 +1,5 @@
+ARG IMAGE
+FROM $IMAGE
+
+# expect: 2
+# expect-message: Default value for ARG $IMAGE results in empty or invalid base image name

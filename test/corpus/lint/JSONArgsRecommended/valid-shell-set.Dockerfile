@@ -1,0 +1,3 @@
+FROM scratch
+SHELL ["/usr/bin/customshell"]
+CMD mycommand

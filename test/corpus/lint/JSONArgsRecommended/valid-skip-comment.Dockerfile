@@ -1,0 +1,3 @@
+FROM scratch
+# check=skip=JSONArgsRecommended
+CMD mycommand

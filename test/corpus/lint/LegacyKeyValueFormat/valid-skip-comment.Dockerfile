@@ -1,0 +1,5 @@
+FROM scratch
+# check=skip=LegacyKeyValueFormat
+ENV testkey value
+# check=skip=LegacyKeyValueFormat
+LABEL key value

@@ -1,0 +1,3 @@
+FROM scratch
+# check=skip=MaintainerDeprecated
+MAINTAINER me@example.org

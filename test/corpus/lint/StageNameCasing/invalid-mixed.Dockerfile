@@ -1,0 +1,5 @@
+from scratch as Builder
+from builder
+
+# expect: 1
+# expect-message: Stage name 'Builder' should be lowercase

@@ -1,0 +1,3 @@
+FROM scratch
+# check=skip=StageNameCasing
+FROM scratch AS Bad

@@ -1,0 +1,2 @@
+# check=skip=StageNameCasing
+FROM scratch AS Bad

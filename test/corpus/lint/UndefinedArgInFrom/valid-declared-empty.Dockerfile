@@ -1,0 +1,2 @@
+ARG DEBUG
+FROM scratch${DEBUG}

@@ -1,0 +1,3 @@
+ARG base=scratch
+FROM $base
+COPY Dockerfile .

@@ -1,0 +1,6 @@
+FROM alpine
+WORKDIR /srv/$APP
+USER $RUNNER
+VOLUME $DATA
+
+# expect: 2 3 4

@@ -1,0 +1,5 @@
+FROM alpine AS base
+ARG foo=Dockerfile
+
+FROM base
+COPY $foo .

@@ -1,0 +1,4 @@
+ARG V=1
+FROM alpine
+ARG V
+COPY a$V /

@@ -1,0 +1,4 @@
+# syntax=example.com/my/frontend:1
+FROM scratch
+
+# expect: 1

@@ -1,0 +1,6 @@
+FROM alpine
+RUN echo unused
+
+FROM alpine AS app
+
+# expect: 1

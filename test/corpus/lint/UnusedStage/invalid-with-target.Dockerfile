@@ -1,0 +1,5 @@
+FROM alpine AS a
+FROM alpine AS b
+FROM a AS c
+
+# expect: 2 3

@@ -1,0 +1,5 @@
+FROM alpine
+WORKDIR app
+WORKDIR sub
+
+# expect: 2

@@ -1,0 +1,3 @@
+FROM scratch
+# check=skip=WorkdirRelativePath
+WORKDIR app/
