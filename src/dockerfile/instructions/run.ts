@@ -18,8 +18,9 @@ export interface RunMount {
   /** The range of the `--mount=...` flag token. */
   readonly range: SourceRange;
   /**
-   * The mount, parsed and validated now, when the text holds no `$` (no variable to expand).
-   * Undefined when it does: call `resolveRunMount` with the stage's expander at plan time.
+   * The mount as written, parsed and validated now when the text holds no `$`; undefined when it
+   * does. For building, always use `resolveRunMount(s)` with the stage's expander: BuildKit
+   * expands every value at dispatch (which also removes shell quotes and escapes).
    */
   readonly mount: Mount | undefined;
 }
