@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDockerignore, PatternMatcher } from '../src/context/index.js';
@@ -36,7 +36,7 @@ function loadCases(): Case[] {
   const cases: Case[] = [];
   for (const rule of readdirSync(CORPUS).sort()) {
     const dir = join(CORPUS, rule);
-    if (!existsSync(dir) || rule.includes('.')) continue;
+    if (!statSync(dir).isDirectory()) continue;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).sort()) {
       const path = join(dir, file);
       const text = readFileSync(path, 'utf8');
