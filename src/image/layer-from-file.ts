@@ -21,6 +21,8 @@ export interface LayerFromTarOptions {
   readonly diffId?: Digest;
   /** The size of the raw file, when known: with `keep` it is the blob size. */
   readonly rawSize?: number;
+  /** The size of the uncompressed tar, when known: with compression `none` it is the blob size. */
+  readonly uncompressedSize?: number;
   /** How the raw stream is compressed, when the source knows (skips sniffing the magic number). */
   readonly rawCompression?: LayerCompression;
   /** Which family of media types mediaType() answers from (OCI by default). */
@@ -80,7 +82,7 @@ export function layerFromOpener(openRaw: () => Promise<Readable>, options: Layer
   const claimedDiffId = options.diffId;
   return {
     async digest(): Promise<Digest> {
-      if ((await output()) === 'none' && (await detected()) === 'none' && claimedDiffId !== undefined) return claimedDiffId;
+      if ((await output()) === 'none' && claimedDiffId !== undefined) return claimedDiffId;
       return (await measure()).digest;
     },
     async diffId(): Promise<Digest> {
@@ -88,6 +90,7 @@ export function layerFromOpener(openRaw: () => Promise<Readable>, options: Layer
     },
     async size(): Promise<number> {
       if (options.rawSize !== undefined && (await detected()) === (await output())) return options.rawSize;
+      if (options.uncompressedSize !== undefined && (await output()) === 'none') return options.uncompressedSize;
       return (await measure()).size;
     },
     mediaType: async () => layerMediaType(format, await output()),
