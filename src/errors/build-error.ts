@@ -57,6 +57,12 @@ export type ErrorCode =
   // base images made with debootstrap
   | 'BOOTSTRAP_FAILED'
   | 'BOOTSTRAP_UNAVAILABLE'
+  // RUN steps in a container runtime
+  | 'RUN_FAILED'
+  | 'RUN_SETUP_FAILED'
+  | 'RUNTIME_UNAVAILABLE'
+  | 'USER_NOT_FOUND'
+  | 'INVALID_USER'
   // command line
   | 'USAGE';
 
