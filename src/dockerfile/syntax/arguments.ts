@@ -1,5 +1,5 @@
 import { goQuote } from './go-quote.js';
-import { isGoSpace, splitOnSpaceRuns } from './go-text.js';
+import { isAsciiSpace, splitOnSpaceRuns } from './go-text.js';
 import { parseJsonArray } from './json-array.js';
 import { parseWords } from './parse-words.js';
 
@@ -109,10 +109,10 @@ function nameOrNameValue(rest: string, escape: string): SplitArguments {
 /** The type word (CMD, NONE, ...) followed by a JSON or shell-form command (HEALTHCHECK). */
 function healthConfig(rest: string): SplitArguments {
   let sep = 0;
-  while (sep < rest.length && !isGoSpace(rest.charCodeAt(sep))) sep++;
+  while (sep < rest.length && !isAsciiSpace(rest.charCodeAt(sep))) sep++;
   if (sep === 0) return shell([]);
   let next = sep;
-  while (next < rest.length && isGoSpace(rest.charCodeAt(next))) next++;
+  while (next < rest.length && isAsciiSpace(rest.charCodeAt(next))) next++;
   const command = maybeJson(rest.slice(next));
   if (!command.ok) return command;
   return { ok: true, args: [rest.slice(0, sep), ...command.args], json: command.json };

@@ -22,6 +22,15 @@ export function isGoSpace(code: number): boolean {
   );
 }
 
+/**
+ * Go's `unicode.IsSpace(rune(b))` applied to a byte, as BuildKit's byte-wise loops (flags, the
+ * HEALTHCHECK type) do, restricted to ASCII: the bytes 0x85 and 0xA0 it also treats as space only
+ * occur inside multi-byte characters, which those loops would cut in half; we keep them whole.
+ */
+export function isAsciiSpace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+}
+
 /** The characters of the `[\t\v\f\r ]` class BuildKit splits arguments on. */
 export function isSplitSpace(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0b || code === 0x0c || code === 0x0d;

@@ -53,7 +53,7 @@ class Words {
 
   addChar(char: string, code: number): void {
     if (isGoSpace(code)) {
-      if (this.inWord && this.buffer.value.length !== 0) this.flush();
+      if (this.inWord && this.buffer.value.length !== 0) this.flush(this.lexer.tokenStart);
     } else {
       this.addRaw(char);
     }
@@ -70,12 +70,12 @@ class Words {
   }
 
   finish(): LexedWord[] {
-    if (this.buffer.value.length > 0) this.flush();
+    if (this.buffer.value.length > 0) this.flush(this.lexer.position);
     return this.words;
   }
 
-  private flush(): void {
-    this.words.push({ text: this.buffer.value, start: this.start, end: this.lexer.position });
+  private flush(end: number): void {
+    this.words.push({ text: this.buffer.value, start: this.start, end });
     this.buffer.value = '';
     this.inWord = false;
   }

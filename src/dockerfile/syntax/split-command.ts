@@ -1,4 +1,10 @@
-import { isGoSpace, isSplitSpace, leadingSpaceLength, trailingSpaceLength } from './go-text.js';
+import {
+  isAsciiSpace,
+  isGoSpace,
+  isSplitSpace,
+  leadingSpaceLength,
+  trailingSpaceLength,
+} from './go-text.js';
 
 /** A word with its offsets (start inclusive, end exclusive) in the text it came from. */
 export interface LocatedText {
@@ -66,7 +72,7 @@ function extractBuilderFlags(
     const ch = pos < to ? line.charCodeAt(pos) : -1;
     if (phase === Phase.Spaces) {
       if (pos === to) break;
-      if (isGoSpace(ch)) continue;
+      if (isAsciiSpace(ch)) continue;
       if (ch !== 0x2d || pos + 1 === to || line.charCodeAt(pos + 1) !== 0x2d) {
         return { flags, restStart: pos };
       }
@@ -80,7 +86,7 @@ function extractBuilderFlags(
       break;
     }
     if (phase === Phase.Word) {
-      if (isGoSpace(ch)) {
+      if (isAsciiSpace(ch)) {
         phase = Phase.Spaces;
         if (word === '--') return { flags, restStart: pos };
         if (blankOk || word.length > 0) flags.push({ text: word, start: wordStart, end: pos });
