@@ -2,6 +2,7 @@ import type { Stage, StageCommand } from '../dockerfile/instructions/index.js';
 import type { SourceRange } from '../errors/index.js';
 import { formatPlatform } from '../oci/index.js';
 import type { Platform } from '../oci/index.js';
+import { configLabel } from './config-label.js';
 import type { ConvertContext, StepDraft } from './convert-context.js';
 import { convertInstruction } from './convert-instruction.js';
 import { WordExpander } from './expander.js';
@@ -94,7 +95,9 @@ export function dispatchStage(input: DispatchInput): { steps: PlanStep[]; state:
       };
       const draft: StepDraft = convertInstruction(command, context);
       const number = draft.numbered ? counter + 1 : undefined;
-      const label = draft.numbered ? prefix(onbuild) + labelText + (draft.labelSuffix ?? '') : labelText;
+      const label = draft.numbered
+        ? prefix(onbuild) + labelText + (draft.labelSuffix ?? '')
+        : (configLabel(draft.instruction) ?? labelText);
       return {
         stage: stage.index,
         index: steps.length,

@@ -13,7 +13,8 @@ export function formatPlanText(plan: BuildPlan): string {
     plan.platforms.target === plan.platforms.build
       ? plan.platforms.target
       : `${plan.platforms.target} (building on ${plan.platforms.build})`;
-  out.push(`Target: ${name(plan.target)} (stage ${plan.target} of ${plan.stages.length}) for ${platform}`);
+  const count = plan.stages.length === 1 ? 'the only stage' : `stage #${plan.target} of ${plan.stages.length}`;
+  out.push(`Target: ${name(plan.target)} (${count}) for ${platform}`);
   if (target?.description !== undefined) out.push(`  ${target.description}`);
 
   out.push('', 'Stages');

@@ -59,15 +59,19 @@ export function planBuild(dockerfile: ParsedDockerfile, options: PlanOptions): B
     .sort();
   const declared = new Set(globals.declared);
   const finalStates = new Map<number, StageState>();
-  const platforms = new Map<number, Platform>();
+  // A stage built on another stage builds for that stage's platform; else for its --platform or the target's.
+  const platforms: Platform[] = [];
+  for (const stage of stages) {
+    const base = based.bases[stage.index];
+    const inherited = base?.base.kind === 'stage' ? platforms[base.base.stage] : undefined;
+    platforms.push(inherited ?? base?.platform ?? resolved.targetPlatform);
+  }
   const planned = new Map<number, { steps: PlanStep[]; stepTotal: number }>();
   for (const stage of stages) {
     if (!needed.has(stage.index)) continue;
     const base = based.bases[stage.index] as ResolvedBase;
     const parent = base.base.kind === 'stage' ? finalStates.get(base.base.stage) : undefined;
-    const platform =
-      base.base.kind === 'stage' ? (platforms.get(base.base.stage) ?? resolved.targetPlatform) : (base.platform ?? resolved.targetPlatform);
-    platforms.set(stage.index, platform);
+    const platform = platforms[stage.index] ?? resolved.targetPlatform;
     const result = dispatchStage({
       stage,
       stages,
@@ -106,7 +110,7 @@ export function planBuild(dockerfile: ParsedDockerfile, options: PlanOptions): B
         needed: needed.has(stage.index),
         targetName: stageId(target),
         id: singleStage ? '' : stageId(stage),
-        platform: platforms.get(stage.index) ?? based.bases[stage.index]?.platform ?? resolved.targetPlatform,
+        platform: platforms[stage.index] ?? resolved.targetPlatform,
         wave: waveOf.get(stage.index),
         planned: planned.get(stage.index),
         graph: { dependsOn: graph.dependsOn[stage.index] ?? [], images: graph.images[stage.index] ?? [] },

@@ -109,7 +109,10 @@ export interface PlanStep {
   readonly index: number;
   /** BuildKit's progress number (`[builder 3/5]`); undefined for steps that only change the config. */
   readonly number: number | undefined;
-  /** The progress line: `[builder 3/5] RUN npm install`, or the instruction for config-only steps. */
+  /**
+   * The progress line, `[builder 3/5] RUN npm install`; for a step that only changes the config,
+   * the instruction as expanded (`ENV A=1`, `CMD ["/bin/sh", "-c", "x"]`).
+   */
   readonly label: string;
   readonly kind: InstructionKind;
   /** True for an ONBUILD trigger of the base stage, run at the start of this stage. */
