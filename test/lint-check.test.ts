@@ -38,7 +38,7 @@ async function runCheck(args: readonly string[]): Promise<{ stdout: string; exit
   } finally {
     spy.mockRestore();
   }
-  const exitCode = Number(process.exitCode);
+  const exitCode = process.exitCode ?? 0;
   process.exitCode = 0;
   return { stdout, exitCode };
 }
