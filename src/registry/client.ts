@@ -91,9 +91,9 @@ export class RegistryClient {
   }
 
   /** Pings `/v2/` (once; concurrent callers share it): the base URL and the auth challenge. */
-  ping(signal?: AbortSignal): Promise<PingResult> {
+  ping(signal?: AbortSignal, ctx?: RegistryContext): Promise<PingResult> {
     if (this.#ping === undefined) {
-      this.#ping = this.#doPing(signal);
+      this.#ping = this.#doPing(signal, ctx ?? { registry: this.registry, what: 'ping' });
       this.#ping.catch(() => {
         this.#ping = undefined; // let the next call try again
       });
@@ -101,10 +101,9 @@ export class RegistryClient {
     return this.#ping;
   }
 
-  async #doPing(signal: AbortSignal | undefined): Promise<PingResult> {
+  async #doPing(signal: AbortSignal | undefined, ctx: RegistryContext): Promise<PingResult> {
     const host = registryApiHost(this.registry);
     const schemes = registrySchemes(this.registry, this.#options.insecure ?? false);
-    const ctx: RegistryContext = { registry: this.registry, what: 'ping' };
     let lastError: unknown;
     for (const scheme of schemes) {
       const base = `${scheme}://${host}`;
@@ -185,7 +184,7 @@ export class RegistryClient {
    * `expect` (the caller reads the body), else throws the BuildError for it.
    */
   async send(request: RegistryRequest): Promise<Response> {
-    const { base } = await this.ping(request.signal);
+    const { base } = await this.ping(request.signal, request.ctx);
     const url = request.url.startsWith('/') ? base + request.url : request.url;
     const sameOrigin = new URL(url).origin === new URL(base).origin;
     let scopes = request.scopes;

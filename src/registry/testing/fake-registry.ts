@@ -41,9 +41,18 @@ export interface Fault {
   /** How many matching requests it applies to (default 1). */
   times?: number;
   readonly action:
-    | { readonly kind: 'status'; readonly status: number; readonly body?: string; readonly headers?: Readonly<Record<string, string>> }
+    | {
+        readonly kind: 'status';
+        readonly status: number;
+        /** The body; `{{auth}}` in it is replaced by the request's Authorization header when `echoAuthorization`. */
+        readonly body?: string;
+        readonly headers?: Readonly<Record<string, string>>;
+        readonly echoAuthorization?: boolean;
+      }
     /** Send the headers and `after` bytes of the real body, then destroy the connection. */
     | { readonly kind: 'drop'; readonly after: number }
+    /** Close the connection without answering. */
+    | { readonly kind: 'reset' }
     /** Serve these bytes instead of the stored ones (with the stored length's headers). */
     | { readonly kind: 'replace-body'; readonly body: Buffer };
 }
@@ -90,8 +99,15 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startFakeRegistry(options: { readonly auth?: FakeAuth } = {}): Promise<FakeRegistry> {
+export interface FakeRegistryOptions {
+  readonly auth?: FakeAuth;
+  /** Whether blob GETs honour `Range: bytes=N-` (default true). */
+  readonly rangeRequests?: boolean;
+}
+
+export async function startFakeRegistry(options: FakeRegistryOptions = {}): Promise<FakeRegistry> {
   const auth = options.auth ?? { kind: 'none' };
+  const rangeRequests = options.rangeRequests ?? true;
   const blobs = new Map<Digest, Buffer>();
   const membership = new Map<string, Set<Digest>>();
   const manifests = new Map<string, Map<string, StoredManifest>>();
@@ -166,25 +182,30 @@ export async function startFakeRegistry(options: { readonly auth?: FakeAuth } = 
     return false;
   };
 
-  const applyFault = (req: IncomingMessage, res: ServerResponse, path: string, body?: Buffer, headers?: Record<string, string>): boolean => {
+  const applyFault = (req: IncomingMessage, res: ServerResponse, path: string, body?: Buffer, headers?: Record<string, string>, status = 200): boolean => {
     const fault = faults.find((f) => (f.method === undefined || f.method === req.method) && f.path.test(path) && (f.times ?? 1) > 0);
     if (fault === undefined) return false;
     fault.times = (fault.times ?? 1) - 1;
     const action = fault.action;
     if (action.kind === 'status') {
       res.writeHead(action.status, { 'Content-Type': 'application/json', ...action.headers });
-      res.end(action.body ?? '');
+      const echo = action.echoAuthorization === true ? ` (you sent ${req.headers.authorization ?? 'nothing'})` : '';
+      res.end((action.body ?? '').replace('{{auth}}', echo));
+      return true;
+    }
+    if (action.kind === 'reset') {
+      req.socket.destroy();
       return true;
     }
     if (body === undefined) return false;
     if (action.kind === 'drop') {
-      res.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
+      res.writeHead(status, { ...headers, 'Content-Length': String(body.length) });
       res.write(body.subarray(0, action.after), () => {
         setTimeout(() => res.destroy(), 20);
       });
       return true;
     }
-    res.writeHead(200, { ...headers, 'Content-Length': String(action.body.length) });
+    res.writeHead(status, { ...headers, 'Content-Length': String(action.body.length) });
     res.end(action.body);
     return true;
   };
@@ -235,10 +256,12 @@ export async function startFakeRegistry(options: { readonly auth?: FakeAuth } = 
       return void res.end();
     }
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    if (range?.[1] !== undefined) {
+    if (range?.[1] !== undefined && rangeRequests) {
       const start = Number(range[1]);
       const part = bytes.subarray(start);
-      res.writeHead(206, { ...headers, 'Content-Length': String(part.length), 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` });
+      const partHeaders = { ...headers, 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` };
+      if (applyFault(req, res, path + '#body', part, partHeaders, 206)) return;
+      res.writeHead(206, { ...partHeaders, 'Content-Length': String(part.length) });
       return void res.end(part);
     }
     if (applyFault(req, res, path + '#body', bytes, headers)) return;
@@ -313,4 +336,15 @@ export async function startFakeRegistry(options: { readonly auth?: FakeAuth } = 
         });
       }),
   };
+}
+
+/** A 127.0.0.1 port nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => {
+    resolve();
+  }));
+  return port;
 }
