@@ -26,6 +26,12 @@ import { currentOwner, isOwnerAlive } from './owner.js';
  */
 
 const BREAK_STALE_MS = 30_000;
+
+/**
+ * Waiters inside one process queue here first (per lock path), so they hand the lock over without
+ * polling the file system; only waiters in different processes poll.
+ */
+const localQueues = new Map<string, Promise<unknown>>();
 const UNREADABLE_STALE_MS = 60_000;
 
 interface LockRecord {
@@ -33,6 +39,26 @@ interface LockRecord {
   readonly token: string;
   readonly purpose: string;
   readonly since: string;
+}
+
+/** Waits for `previous` (never rejects), or rejects when `signal` aborts. */
+function waitForTurn(previous: Promise<unknown>, signal: AbortSignal | undefined): Promise<void> {
+  const settled = previous.then(
+    () => undefined,
+    () => undefined,
+  );
+  if (signal === undefined) return settled;
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    void settled.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }
 
 function parseRecord(text: string): LockRecord | undefined {
@@ -77,6 +103,37 @@ export class StoreLock {
 
   /** Takes the lock, waiting (with backoff) while a live process holds it; returns the release. */
   async acquire(options: LockOptions = {}): Promise<() => Promise<void>> {
+    const previous = localQueues.get(this.path) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const tail = previous.then(() => mine);
+    localQueues.set(this.path, tail);
+    const finish = (): void => {
+      done();
+      if (localQueues.get(this.path) === tail) localQueues.delete(this.path);
+    };
+    try {
+      await waitForTurn(previous, options.signal);
+      const releaseFile = await this.acquireFile(options);
+      let released = false;
+      return async () => {
+        if (released) return;
+        released = true;
+        try {
+          await releaseFile();
+        } finally {
+          finish();
+        }
+      };
+    } catch (err) {
+      finish();
+      throw err;
+    }
+  }
+
+  private async acquireFile(options: LockOptions): Promise<() => Promise<void>> {
     const record: LockRecord = {
       owner: currentOwner(),
       token: randomSuffix(),
