@@ -41,6 +41,7 @@ export function adviseFinalBase(graph: StageGraph, reporter: LintReporter): void
     'FinalStageToolchainBase',
     final.from.range,
     `The final stage runs on '${image}'${through}, which carries ${suggestion.carries} the image does not need at run time; ${change}`,
+    final.from.node.comments,
   );
 }
 
@@ -67,6 +68,7 @@ export function adviseCopyAll(graph: StageGraph, reporter: LintReporter): void {
         'CopyAllIntoFinalStage',
         command.range,
         `${verb} of the whole build context puts sources, tests and build files into ${where}; ${instead}`,
+        command.node.comments,
       );
     }
   }
@@ -145,6 +147,7 @@ export function adviseDevDependencies(graph: StageGraph, reporter: LintReporter,
       'DevDependenciesInFinalStage',
       command.range,
       `'${install.command}' installs ${what} into the final image; use ${install.fix} there, or install in a build stage and copy only what runs`,
+      command.node.comments,
     );
   }
   if (skipNode) return;
@@ -162,6 +165,7 @@ export function adviseDevDependencies(graph: StageGraph, reporter: LintReporter,
         'DevDependenciesInFinalStage',
         command.range,
         `node_modules copied from stage ${stageLabel(graph.stages[from] ?? stage)} includes the devDependencies '${first.install.command}' installed there; run 'npm prune --omit=dev' in that stage before copying, or copy from a stage that ran 'npm ci --omit=dev'`,
+        command.node.comments,
       );
     }
   }

@@ -20,6 +20,7 @@ export function adviseIndexReferences(graph: StageGraph, reporter: LintReporter)
       'StageReferencedByIndex',
       reference.instruction.range,
       `${written} refers to ${target}, which breaks when stages are added or reordered; ${change}`,
+      reference.instruction.node.comments,
     );
   }
 }
@@ -38,6 +39,7 @@ export function adviseUnusedStages(graph: StageGraph, reporter: LintReporter): v
       'UnusedStage',
       stage.range,
       `Stage ${stageLabel(stage)} is not needed by the target stage ${stageLabel(target)}, so a default build skips it; ${change}`,
+      stage.from.node.comments,
     );
   }
 }
@@ -68,5 +70,5 @@ export function adviseDockerignore(graph: StageGraph, reporter: LintReporter, co
     context.ignoreFile === undefined
       ? `The build context holds ${list} but has no .dockerignore, so this ${copy.node.keywordText.toUpperCase()} sends and copies ${kept.length > 1 ? 'them' : 'it'} too; add a .dockerignore listing ${list}`
       : `${context.ignoreFile} does not exclude ${list}, which this ${copy.node.keywordText.toUpperCase()} then copies; add ${kept.length > 1 ? 'them' : 'it'} to ${context.ignoreFile}`;
-  reporter.report('MissingDockerignore', copy.range, message);
+  reporter.report('MissingDockerignore', copy.range, message, copy.node.comments);
 }
