@@ -9,10 +9,11 @@ import { WordExpander } from './expander.js';
 import type { ResolvedPlanOptions } from './options.js';
 import { atInstruction, planError } from './plan-error.js';
 import type { ResolvedBase } from './stage-bases.js';
-import type { StageGraph, TriggerCommand } from './stage-graph.js';
+import type { StageGraph } from './stage-graph.js';
 import { stageId } from './stage-refs.js';
 import { StageState } from './stage-state.js';
 import { stepPrefix, stepText } from './step-label.js';
+import type { TriggerCommand } from './triggers.js';
 import type { PlanStep } from './types.js';
 
 export interface DispatchInput {
@@ -40,7 +41,7 @@ export function countSteps(stage: Stage, base: ResolvedBase, triggers: readonly 
 }
 
 /**
- * Plans one needed stage, in order: the FROM of an image, the ONBUILD triggers of a base stage,
+ * Plans one needed stage, in order: the FROM of an image, the ONBUILD triggers of its base,
  * then its own instructions, each expanded against the scope at that point.
  */
 export function dispatchStage(input: DispatchInput): { steps: PlanStep[]; state: StageState; stepTotal: number } {

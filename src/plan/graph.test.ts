@@ -271,4 +271,36 @@ describe('ONBUILD triggers of a base stage', () => {
     expect(steps.map((s) => s.instruction.kind)).toEqual(['from', 'onbuild', 'onbuild']);
     expect(steps[1]?.instruction).toEqual({ kind: 'onbuild', expression: 'COPY --from=assets /assets /assets' });
   });
+
+  it('runs the ONBUILD triggers of a base image when the caller knows its config', () => {
+    const p = plan(['FROM alpine AS assets', 'FROM node-onbuild:18 AS app', 'RUN npm test'], {
+      baseImage: (ref) =>
+        ref === 'docker.io/library/node-onbuild:18' ? { onBuild: ['COPY --from=assets /a /a', 'RUN npm install'] } : undefined,
+    });
+    expect(p.stages[1]?.dependsOn).toEqual([expect.objectContaining({ stage: 0, via: 'onbuild' })]);
+    expect(p.stages[1]?.steps.map((s) => [s.label, s.range.start.line])).toEqual([
+      ['[app 1/4] FROM docker.io/library/node-onbuild:18', 2],
+      ['[app 2/4] ONBUILD COPY --from=assets /a /a', 2],
+      ['[app 3/4] ONBUILD RUN npm install', 2],
+      ['[app 4/4] RUN npm test', 3],
+    ]);
+  });
+
+  it.each([
+    { trigger: 'FROM alpine', message: "FROM isn't allowed as an ONBUILD trigger" },
+    { trigger: 'MAINTAINER me', message: "MAINTAINER isn't allowed as an ONBUILD trigger" },
+    { trigger: 'NOPE x', message: 'unknown instruction' },
+  ])('rejects the image trigger $trigger at the FROM', ({ trigger, message }) => {
+    const error = planError(['FROM img', 'RUN true'], { baseImage: () => ({ onBuild: [trigger] }) });
+    expect(error.code).toBe('INVALID_INSTRUCTION');
+    expect(error.message.toLowerCase()).toContain(message.toLowerCase());
+    expect(error.locations.map((l) => l.start.line)).toEqual([1]);
+  });
+
+  it('does not run the triggers of a base the target does not need', () => {
+    const p = plan(['FROM img AS unused', 'FROM alpine'], {
+      baseImage: (ref) => (ref === 'docker.io/library/img:latest' ? { onBuild: ['NOPE'] } : undefined),
+    });
+    expect(p.stages[0]?.needed).toBe(false);
+  });
 });

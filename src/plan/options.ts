@@ -8,6 +8,8 @@ export interface BaseImageConfig {
   readonly workingDir?: string;
   readonly user?: string;
   readonly shell?: readonly string[];
+  /** The image's ONBUILD triggers (instruction text), run first in a stage based on it. */
+  readonly onBuild?: readonly string[];
 }
 
 export interface PlanOptions {
@@ -23,7 +25,7 @@ export interface PlanOptions {
   readonly escapeChar?: EscapeChar;
   /**
    * The config of a base image, by its fully qualified reference, when the caller already has it:
-   * its ENV, WORKDIR, USER and SHELL then take part in expansion exactly as in BuildKit. Without
+   * its ENV, WORKDIR, USER, SHELL and ONBUILD triggers then take part in expansion exactly as in BuildKit. Without
    * it, a base image is taken to have no config (PATH gets its default value).
    */
   readonly baseImage?: (ref: string) => BaseImageConfig | undefined;

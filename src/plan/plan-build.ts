@@ -14,12 +14,13 @@ import type { RefContext } from './stage-refs.js';
 import { stageId } from './stage-refs.js';
 import type { StageState } from './stage-state.js';
 import { resolveTarget } from './target.js';
+import { triggersOf } from './triggers.js';
 import type { BuildPlan, PlanStage, PlanStep, PlanWarning } from './types.js';
 import { computeWaves, criticalPath } from './waves.js';
 
 /**
  * Plans a build of `dockerfile` with BuildKit's semantics: global ARGs and FROM expansion, the
- * stage graph (bases, `COPY --from`, `RUN --mount=from=`, ONBUILD triggers of base stages), the
+ * stage graph (bases, `COPY --from`, `RUN --mount=from=`, ONBUILD triggers of base stages and images), the
  * target and the stages it needs, waves of stages that can run at the same time, and every step
  * of every needed stage with its words expanded in its ARG/ENV scope. Pure: no I/O.
  *
@@ -50,7 +51,11 @@ export function planBuild(dockerfile: ParsedDockerfile, options: PlanOptions): B
   const target = resolveTarget(stages, resolved.target, resolved.file);
   const refs: RefContext = { stages, escapeChar: resolved.escapeChar, file: resolved.file, warnings };
   const graph = buildStageGraph(stages, refs);
-  const needed = neededStages(target.index, stages, based.bases, graph, refs);
+  const needed = neededStages(target.index, based.bases, graph, refs, (index) => {
+    const stage = stages[index];
+    const base = based.bases[index]?.base;
+    return stage === undefined || base === undefined ? [] : triggersOf(stage, base, stages, resolved);
+  });
 
   const singleStage = stages.length === 1 && graph.unregisteredRefs === 0;
   const proxyEnv = [...resolved.buildArgs]

@@ -1,17 +1,13 @@
-import type { OnbuildInstruction, Stage, StageCommand } from '../dockerfile/instructions/index.js';
+import type { Stage, StageCommand } from '../dockerfile/instructions/index.js';
+import type { SourceRange } from '../errors/index.js';
 import { planError } from './plan-error.js';
 import type { ContentSource } from './planned-instruction.js';
 import { mountFromOf } from './mount-from.js';
 import type { ResolvedBase } from './stage-bases.js';
 import { resolveCopyFrom, resolveMountFrom, stageId } from './stage-refs.js';
 import type { RefContext } from './stage-refs.js';
+import type { TriggerCommand } from './triggers.js';
 import type { DependencyKind, ImageDependency, StageDependency } from './types.js';
-
-/** An ONBUILD instruction of a base stage, run at the start of a stage built on it. */
-export interface TriggerCommand {
-  readonly instruction: StageCommand;
-  readonly onbuild: OnbuildInstruction;
-}
 
 /**
  * The stage graph: what each command reads from (`COPY --from`, `RUN --mount=from=`), and the
@@ -31,32 +27,34 @@ export class StageGraph {
     this.images = Array.from({ length: stageCount }, () => []);
   }
 
-  link(stage: number, command: StageCommand, via: DependencyKind, context: RefContext, range = command.range): ContentSource[] {
-    const sources = commandSources(command, context);
+  link(stage: number, command: StageCommand, via: DependencyKind, context: RefContext, range?: SourceRange): ContentSource[] {
+    const sources = commandSources(command, context, range);
+    const where = range ?? command.range;
     this.sources.set(command, sources);
     for (const source of sources) {
       if (source === undefined) continue;
       if (source.kind === 'stage') {
-        this.dependsOn[stage]?.push({ stage: source.stage, via, range });
+        this.dependsOn[stage]?.push({ stage: source.stage, via, range: where });
       } else {
         if (via !== 'onbuild') this.unregisteredRefs++;
-        if (source.kind === 'image') this.images[stage]?.push({ image: source.image, ref: source.ref, via, range });
+        if (source.kind === 'image') this.images[stage]?.push({ image: source.image, ref: source.ref, via, range: where });
       }
     }
     return sources.filter((s) => s !== undefined);
   }
 }
 
-function commandSources(command: StageCommand, context: RefContext): (ContentSource | undefined)[] {
+/** `range` (a trigger's location) replaces the command's own ranges in errors when given. */
+function commandSources(command: StageCommand, context: RefContext, range?: SourceRange): (ContentSource | undefined)[] {
   if (command.kind === 'copy') {
-    return [command.from === undefined ? undefined : resolveCopyFrom(command.from, command.range, context)];
+    return [command.from === undefined ? undefined : resolveCopyFrom(command.from, range ?? command.range, context)];
   }
   if (command.kind === 'run') {
     return command.mounts.map((mount) => {
       const from = mountFromOf(mount);
       // BuildKit gives every mount a source state; one without `from` reads the context (bind) or
       // nothing (cache, tmpfs, ...), which it models as an unregistered scratch state.
-      return from === undefined ? undefined : resolveMountFrom(from, mount.range, context);
+      return from === undefined ? undefined : resolveMountFrom(from, range ?? mount.range, context);
     });
   }
   return [];
@@ -105,54 +103,28 @@ function rejectCycles(stages: readonly Stage[], graph: StageGraph, file: string 
 }
 
 /**
- * Adds the ONBUILD triggers of `stage`'s base stage to the graph (BuildKit does this only for the
- * stages the target needs). Returns true when they added stage dependencies.
- */
-export function linkTriggers(
-  stage: Stage,
-  baseStage: Stage,
-  graph: StageGraph,
-  context: RefContext,
-): boolean {
-  const triggers: TriggerCommand[] = [];
-  let added = false;
-  for (const onbuild of baseStage.commands) {
-    if (onbuild.kind !== 'onbuild') continue;
-    const instruction = onbuild.instruction;
-    if (instruction === undefined || instruction.kind === 'from' || instruction.kind === 'onbuild' || instruction.kind === 'maintainer') {
-      const reason = onbuild.triggerError?.message ?? `${instruction?.kind.toUpperCase() ?? 'this'} isn't allowed as an ONBUILD trigger`;
-      throw planError('INVALID_INSTRUCTION', `ONBUILD trigger of stage ${stageId(baseStage)}: ${reason}`, stage.range, {
-        file: context.file,
-      }).withLocation(onbuild.range, context.file);
-    }
-    const linked = graph.link(stage.index, instruction, 'onbuild', context, onbuild.range);
-    if (linked.some((s) => s.kind === 'stage')) added = true;
-    triggers.push({ instruction, onbuild });
-  }
-  graph.triggers.set(stage.index, triggers);
-  return added;
-}
-
-/**
- * The stages the target needs: its base stage and every stage it copies or mounts from, and so on,
- * with the ONBUILD triggers of base stages linked as they become needed (until nothing changes).
+ * The stages the target needs: its base stage and every stage it copies or mounts from, and so on.
+ * As in BuildKit, the ONBUILD triggers of a needed stage are linked once it is needed (their
+ * `--from`s may make more stages needed), until nothing changes.
  */
 export function neededStages(
   target: number,
-  stages: readonly Stage[],
   bases: readonly ResolvedBase[],
   graph: StageGraph,
   context: RefContext,
+  triggersFor: (stage: number) => readonly TriggerCommand[],
 ): Set<number> {
   for (;;) {
     const needed = reachableFrom(target, bases, graph);
     let added = false;
     for (const index of [...needed].sort((a, b) => a - b)) {
-      const base = bases[index]?.base;
-      const stage = stages[index];
-      if (base?.kind !== 'stage' || stage === undefined || graph.triggers.has(index)) continue;
-      const baseStage = stages[base.stage];
-      if (baseStage !== undefined && linkTriggers(stage, baseStage, graph, context)) added = true;
+      if (graph.triggers.has(index)) continue;
+      const triggers = triggersFor(index);
+      graph.triggers.set(index, triggers);
+      for (const trigger of triggers) {
+        const linked = graph.link(index, trigger.instruction, 'onbuild', context, trigger.range);
+        if (linked.some((s) => s.kind === 'stage')) added = true;
+      }
     }
     if (!added) return needed;
   }
