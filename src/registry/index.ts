@@ -33,3 +33,6 @@ export { DEFAULT_RETRY } from './retry.js';
 export type { RetryPolicy } from './retry.js';
 export { uploadBlob, blobExists } from './upload-blob.js';
 export type { UploadBlobOptions, UploadOutcome } from './upload-blob.js';
+export { loadRegistrySettings } from './settings.js';
+export type { RegistrySettings } from './settings.js';
+export { isInsecureRegistry } from './resolve-endpoints.js';
