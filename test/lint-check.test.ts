@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -109,5 +110,32 @@ describe('stagecraft check', () => {
     await expect(
       runCheck(['-f', 'test/corpus/buildkit/parser/testfiles-negative/env_no_value/Dockerfile', 'examples']),
     ).rejects.toMatchObject({ code: expect.any(String) as string, file: 'test/corpus/buildkit/parser/testfiles-negative/env_no_value/Dockerfile' });
+  });
+
+  it('reads the context: its top level, the ignore file in force, package.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagecraft-check-'));
+    try {
+      mkdirSync(join(dir, 'node_modules'));
+      mkdirSync(join(dir, '.git'));
+      writeFileSync(join(dir, 'secret.txt'), 'x');
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { express: '^4' } }));
+      const dockerfile = join(dir, 'Dockerfile');
+      writeFileSync(dockerfile, 'FROM node:20-slim\nRUN npm install\nCOPY secret.txt /\nCOPY . /app\n');
+      const rules = async (): Promise<string[]> => {
+        const { stdout } = await runCheck(['--format', 'json', dir]);
+        return (JSON.parse(stdout) as { rule: string; range: { start: { line: number } } }[]).map(
+          (d) => `${d.range.start.line}:${d.rule}`,
+        );
+      };
+      // No ignore file: node_modules and .git go along with COPY . (npm install is fine: no devDependencies).
+      expect(await rules()).toEqual(['4:CopyAllIntoFinalStage', '4:MissingDockerignore']);
+      writeFileSync(join(dir, '.dockerignore'), 'secret.txt\nnode_modules\n');
+      expect(await rules()).toEqual(['3:CopyIgnoredFile', '4:CopyAllIntoFinalStage', '4:MissingDockerignore']);
+      // <Dockerfile>.dockerignore beside the Dockerfile wins over .dockerignore.
+      writeFileSync(`${dockerfile}.dockerignore`, 'node_modules\n.git\n');
+      expect(await rules()).toEqual(['4:CopyAllIntoFinalStage']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
