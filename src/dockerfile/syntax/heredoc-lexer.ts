@@ -17,6 +17,17 @@ export class HeredocLexError extends Error {
   override readonly name = 'HeredocLexError';
 }
 
+/**
+ * How deeply `${...}` and quotes may nest. BuildKit (Go, growable stacks) has no limit; a
+ * recursive scanner in JavaScript must have one, far beyond any real Dockerfile.
+ */
+export const MAX_HEREDOC_LEX_NESTING = 500;
+
+/** Thrown when a line nests deeper than MAX_HEREDOC_LEX_NESTING. */
+export class HeredocNestingError extends Error {
+  override readonly name = 'HeredocNestingError';
+}
+
 /** A word with its offsets (start inclusive, end exclusive) in the lexed text. */
 export interface LexedWord {
   readonly text: string;
@@ -85,6 +96,7 @@ class Lexer {
   position = 0;
   tokenStart = 0;
   private rawEscapes: boolean;
+  private depth = 0;
   private readonly rawQuotes: boolean;
   private readonly buffer: SharedBuffer = { value: '' };
 
@@ -115,6 +127,11 @@ class Lexer {
   private scanUntil(stop: number, rawEscapes: boolean): { result: string; words: LexedWord[] } {
     const saved = this.rawEscapes;
     this.rawEscapes = rawEscapes;
+    if (++this.depth > MAX_HEREDOC_LEX_NESTING) {
+      throw new HeredocNestingError(
+        `\${...} nested more than ${MAX_HEREDOC_LEX_NESTING} deep`,
+      );
+    }
     try {
       this.buffer.value = '';
       const words = new Words(this.buffer, this);
@@ -157,6 +174,7 @@ class Lexer {
       return { result, words: words.finish() };
     } finally {
       this.rawEscapes = saved;
+      this.depth--;
     }
   }
 

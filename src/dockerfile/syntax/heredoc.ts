@@ -78,16 +78,28 @@ export function findHeredocMarkers(line: string): HeredocMarker[] {
   }
   const markers: HeredocMarker[] = [];
   for (const word of words) {
-    let marker: ReturnType<typeof parseHeredocMarker>;
-    try {
-      marker = parseHeredocMarker(word.text);
-    } catch (error) {
-      if (error instanceof HeredocLexError) throw new HeredocMarkerError(error.message, word);
-      throw error;
-    }
-    if (marker !== undefined) markers.push({ ...marker, start: word.start, end: word.end });
+    const marker = markerOf(word);
+    if (marker !== undefined) markers.push(marker);
   }
   return markers;
+}
+
+function markerOf(word: LexedWord): HeredocMarker | undefined {
+  try {
+    const marker = parseHeredocMarker(word.text);
+    if (marker === undefined) return undefined;
+    return {
+      name: marker.name,
+      expand: marker.expand,
+      chomp: marker.chomp,
+      fileDescriptor: marker.fileDescriptor,
+      start: word.start,
+      end: word.end,
+    };
+  } catch (error) {
+    if (error instanceof HeredocLexError) throw new HeredocMarkerError(error.message, word);
+    throw error;
+  }
 }
 
 /** A heredoc marker whose delimiter does not lex; carries the word's offsets for the error. */

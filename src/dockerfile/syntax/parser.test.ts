@@ -193,6 +193,8 @@ describe('parse errors', () => {
     ['FROM a\nRUN <<EOF\nx\n', 'HEREDOC_UNTERMINATED', range(2, 5, 2, 10)],
     ['FROM a\nRUN <<-EOF cat\n  EOF\n', 'HEREDOC_UNTERMINATED', range(2, 5, 2, 11)],
     ['FROM a\nLABEL a=' + 'x'.repeat(65530) + '\n', 'DOCKERFILE_SYNTAX', range(2, 1, 2, 1)],
+    // Deeper than any real file; BuildKit has no limit, a recursive scanner needs one.
+    ['FROM a\nRUN <<E ' + '${a:-'.repeat(600) + '\nE\n', 'DOCKERFILE_SYNTAX', range(2, 1, 2, 3009)],
   ])('%j fails with %s', (text, code, location) => {
     const error = errorOf(text);
     expect(error.code).toBe(code);

@@ -16,6 +16,7 @@ import {
   HeredocMarkerError,
 } from './heredoc.js';
 import type { HeredocMarker } from './heredoc.js';
+import { HeredocNestingError } from './heredoc-lexer.js';
 import { parseInstructionLine, toInstructionNode } from './instruction-line.js';
 import type { LineContext, LineNode } from './instruction-line.js';
 import { JoinedLine, trimContinuation } from './joined-line.js';
@@ -106,11 +107,19 @@ function markersOf(line: string, joined: JoinedLine, file: string | undefined): 
   try {
     return findHeredocMarkers(line);
   } catch (error) {
-    if (!(error instanceof HeredocMarkerError)) throw error;
-    throw new BuildError('DOCKERFILE_SYNTAX', error.message, {
-      locations: [joined.rangeOf(error.word.start, error.word.end)],
-      ...withFile(file),
-    });
+    if (error instanceof HeredocMarkerError) {
+      throw new BuildError('DOCKERFILE_SYNTAX', error.message, {
+        locations: [joined.rangeOf(error.word.start, error.word.end)],
+        ...withFile(file),
+      });
+    }
+    if (error instanceof HeredocNestingError) {
+      throw new BuildError('DOCKERFILE_SYNTAX', `${error.message} in a line with heredocs`, {
+        locations: [joined.rangeOf(0, line.length)],
+        ...withFile(file),
+      });
+    }
+    throw error;
   }
 }
 
