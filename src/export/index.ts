@@ -17,3 +17,5 @@ export { tarArchiveFiles, directoryArchiveFiles } from './archive-files.js';
 export type { ArchiveFiles } from './archive-files.js';
 export { writeTarOutput } from './tar-output.js';
 export type { TarOutput } from './tar-output.js';
+export { spoolToTempFile } from './spool.js';
+export type { SpooledFile } from './spool.js';

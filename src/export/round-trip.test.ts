@@ -74,7 +74,7 @@ describe('OCI layout round trips', () => {
     await writeOciLayout([{ image: first, tags: ['app:1', 'app:latest'] }], dest, { format: 'dir' });
     await writeOciLayout([{ image: second, tags: ['app:2', 'app:latest'] }], dest, { format: 'dir' });
     const index = JSON.parse(await readFile(join(dest, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string; annotations: Record<string, string> }> };
-    const byTag = Object.fromEntries(index.manifests.map((m) => [m.annotations['org.opencontainers.image.ref.name'], m.digest]));
+    const byTag: Record<string, string> = Object.fromEntries(index.manifests.map((m) => [m.annotations['org.opencontainers.image.ref.name'] ?? '', m.digest]));
     expect(byTag).toEqual({ '1': await first.digest(), '2': await second.digest(), latest: await second.digest() });
     const archive = await readArchive(dest);
     expect(archive.images.map((i) => i.tags)).toEqual([['app:1'], ['app:2', 'app:latest']]);
