@@ -1,0 +1,10 @@
+export { parseDockerignore } from './parse-dockerignore.js';
+export type { ParseDockerignoreOptions } from './parse-dockerignore.js';
+export { PatternMatcher } from './pattern-matcher.js';
+export type { IgnorePattern, ParentMatches } from './pattern-matcher.js';
+export { listContextFiles } from './list-context-files.js';
+export type { ListContextOptions } from './list-context-files.js';
+export { resolveDockerignore } from './resolve-dockerignore.js';
+export type { ResolvedDockerignore } from './resolve-dockerignore.js';
+export type { ContextEntry, ContextEntryType } from './context-entry.js';
+export { cleanPath } from './clean-path.js';
