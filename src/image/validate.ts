@@ -56,7 +56,7 @@ async function checkLayerContent(layer: Layer, want: Descriptor, diffId: string 
   try {
     const blob = await layer.open();
     const tar: Readable = compression === 'none' ? pipelineTo(blob, blobHash) : pipelineTo(decompress(pipelineTo(blob, blobHash), compression, label), diffHash);
-    if (options.checkEntries === true) await checkTarEntries(tar, { source: label, ...signal });
+    if (options.checkEntries === true) await checkTarEntries(tar, { source: options.source !== undefined ? `${options.source}: ${label}` : label, ...signal });
     else await pipeline(tar, discard(), signal);
   } catch (err) {
     if (isBuildError(err) && err.code !== 'INVALID_IMAGE') throw err;
