@@ -54,7 +54,7 @@ describe('pull, push, login and logout on the command line', () => {
   });
   afterAll(async () => {
     for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
       else process.env[name] = value;
     }
     await fake.close();
@@ -67,7 +67,7 @@ describe('pull, push, login and logout on the command line', () => {
   it('logs in, pushes, pulls twice, logs out', async () => {
     const refused = await stagecraft(['login', '-u', USER, '-p', 'wrong-one-99', fake.host]).catch((e: unknown) => e);
     expect(isBuildError(refused) && refused.code === 'REGISTRY_UNAUTHORIZED').toBe(true);
-    expect(String((refused as Error).message)).not.toContain('wrong-one-99');
+    expect((refused as Error).message).not.toContain('wrong-one-99');
 
     const login = await stagecraft(['login', '-u', USER, '-p', PASSWORD, fake.host]);
     expect(login.stdout).toBe('Login Succeeded\n');
