@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
 import { writeEtcFiles } from './etc-files.js';
+import { readHostLimits } from './host-limits.js';
 import { createLogTail } from './log-tail.js';
 import { findMissingStubs, removeMountStubs } from './mount-stubs.js';
 import { newContainerId, runContainer } from './runc.js';
@@ -89,6 +90,7 @@ export async function runStep(input: RunStepInput, options: RunStepOptions): Pro
     const destinations = ['/etc/resolv.conf', '/etc/hosts', ...(bindHostname ? ['/etc/hostname'] : [])];
     stubs = await findMissingStubs(input.rootfs, [...destinations, ...(input.mounts ?? []).map((m) => m.destination)]);
 
+    const limits = await readHostLimits();
     const spec = buildRuntimeSpec({
       args: input.args,
       env: hasKey(input.env, 'HOME') ? input.env : [...input.env, `HOME=${user.home}`],
@@ -101,6 +103,8 @@ export async function runStep(input: RunStepInput, options: RunStepOptions): Pro
       ...(input.security !== undefined ? { security: input.security } : {}),
       etcFiles: bindHostname ? etcFiles : { hosts: etcFiles.hosts, resolvConf: etcFiles.resolvConf },
       ...(input.mounts !== undefined ? { mounts: input.mounts } : {}),
+      nofile: limits.nofile,
+      hostCapabilities: limits.capabilities,
     });
     const tail = createLogTail(LAST_LINES);
     const id = options.id ?? newContainerId();

@@ -70,6 +70,10 @@ export interface RuntimeSpecInput {
   /** A cgroup namespace too (BuildKit adds one when the host has a unified cgroup v2 root). */
   readonly cgroupNamespace?: boolean;
   readonly cgroupsPath?: string;
+  /** Open-files limit (soft = hard); default 1048576. A process without CAP_SYS_RESOURCE cannot go above its own. */
+  readonly nofile?: number;
+  /** The capabilities this host can grant; an insecure step gets all of these. Default: every capability. */
+  readonly hostCapabilities?: readonly string[];
 }
 
 /** Deduplicates KEY=VALUE entries (last value wins, first position kept) and adds PATH when absent. */
@@ -91,17 +95,12 @@ function additionalGidsOf(user: RuntimeUserInput): number[] {
   return extra.includes(user.gid) ? [...extra] : [user.gid, ...extra];
 }
 
-function capabilitiesFor(security: RunSecurity): OciCapabilities {
+function capabilitiesFor(security: RunSecurity, host: readonly string[]): OciCapabilities {
   if (security === 'sandbox') {
     return { bounding: DEFAULT_CAPABILITIES, effective: DEFAULT_CAPABILITIES, permitted: DEFAULT_CAPABILITIES };
   }
-  return {
-    bounding: ALL_CAPABILITIES,
-    effective: ALL_CAPABILITIES,
-    permitted: ALL_CAPABILITIES,
-    inheritable: ALL_CAPABILITIES,
-    ambient: ALL_CAPABILITIES,
-  };
+  const all = [...host];
+  return { bounding: all, effective: all, permitted: all, inheritable: all, ambient: all };
 }
 
 function extraMount(mount: ExtraMountInput): OciMount {
@@ -162,6 +161,7 @@ function namespacesFor(input: RuntimeSpecInput): OciNamespace[] {
 export function buildRuntimeSpec(input: RuntimeSpecInput): OciRuntimeSpec {
   const security = input.security ?? 'sandbox';
   const insecure = security === 'insecure';
+  const nofile = input.nofile ?? DEFAULT_NOFILE;
   return {
     ociVersion: '1.0.2',
     process: {
@@ -170,8 +170,8 @@ export function buildRuntimeSpec(input: RuntimeSpecInput): OciRuntimeSpec {
       args: [...input.args],
       env: normalizeEnv(input.env),
       cwd: input.cwd,
-      capabilities: capabilitiesFor(security),
-      rlimits: [{ type: 'RLIMIT_NOFILE', hard: DEFAULT_NOFILE, soft: DEFAULT_NOFILE }],
+      capabilities: capabilitiesFor(security, input.hostCapabilities ?? ALL_CAPABILITIES),
+      rlimits: [{ type: 'RLIMIT_NOFILE', hard: nofile, soft: nofile }],
       noNewPrivileges: false,
     },
     root: { path: input.rootfs, readonly: input.rootfsReadonly ?? false },
