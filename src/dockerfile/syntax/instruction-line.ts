@@ -26,7 +26,7 @@ export interface LineNode {
   readonly flags: readonly FlagToken[];
   readonly args: readonly string[];
   readonly json: boolean;
-  readonly nested?: LineNode;
+  readonly nested: LineNode | undefined;
   readonly original: string;
   /** The range of the arguments (after the flags); empty at the line's end when none. */
   readonly argsRange: SourceRange;
@@ -57,16 +57,26 @@ export function parseInstructionLine(
     range: joined.rangeOf(base + flag.start, base + flag.end),
   }));
   const argsRange = joined.rangeOf(base + split.rest.start, base + split.rest.end);
-  const common = { keyword, keywordText, keywordRange, flags, original: text, argsRange };
+  const node = (args: readonly string[], json: boolean, nested?: LineNode): LineNode => ({
+    keyword,
+    keywordText,
+    keywordRange,
+    flags,
+    args,
+    json,
+    nested,
+    original: text,
+    argsRange,
+  });
 
   if (depth === 0) checkKnownKeyword(keywordText, keywordRange, context);
 
   if (keyword === 'onbuild') {
-    if (split.rest.text === '') return { ...common, args: [], json: false };
+    if (split.rest.text === '') return node([], false);
     if (depth > 0) {
       // Only reachable for ONBUILD ONBUILD, which is rejected below; stop descending so an
       // absurdly long chain stays linear.
-      return { ...common, args: [split.rest.text], json: false };
+      return node([split.rest.text], false);
     }
     const nested = parseInstructionLine(
       split.rest.text,
@@ -83,26 +93,23 @@ export function parseInstructionLine(
       );
     }
     // BuildKit's instructions see ONBUILD's arguments as the trigger's name and arguments.
-    return { ...common, args: [nested.keywordText, ...nested.args], json: false, nested };
+    return node([nested.keywordText, ...nested.args], false, nested);
   }
 
   const result = splitArguments(keyword, split.rest.text, context.escape);
   if (!result.ok) {
+    const empty =
+      argsRange.start.line === argsRange.end.line &&
+      argsRange.start.column === argsRange.end.column;
+    const nameValue = keyword === 'env' || keyword === 'label';
     throw new BuildError('DOCKERFILE_SYNTAX', result.message, {
-      locations: [keyword === 'env' || keyword === 'label' ? argsOrKeyword(common) : argsRange],
+      locations: [nameValue && empty ? keywordRange : argsRange],
       ...withFile(context),
       ...(result.hint !== undefined ? { hint: result.hint } : {}),
       details: { instruction: keywordText },
     });
   }
-  return { ...common, args: result.args, json: result.json };
-}
-
-function argsOrKeyword(node: { keywordRange: SourceRange; argsRange: SourceRange }): SourceRange {
-  const { argsRange } = node;
-  const empty =
-    argsRange.start.line === argsRange.end.line && argsRange.start.column === argsRange.end.column;
-  return empty ? node.keywordRange : argsRange;
+  return node(result.args, result.json);
 }
 
 const KEYWORD_NAMES = INSTRUCTION_KEYWORDS.map((name) => name.toUpperCase());
@@ -147,6 +154,21 @@ export function toInstructionNode(
           heredocs: [],
           comments: [],
         });
+  // Plain literals of one shape (no spreads): this runs once per instruction.
+  if (nested === undefined) {
+    return {
+      keyword: node.keyword,
+      keywordText: node.keywordText,
+      keywordRange: node.keywordRange,
+      flags: node.flags,
+      args: node.args,
+      json: node.json,
+      heredocs: extra.heredocs,
+      original: node.original,
+      range: extra.range,
+      comments: extra.comments,
+    };
+  }
   return {
     keyword: node.keyword,
     keywordText: node.keywordText,
@@ -154,7 +176,7 @@ export function toInstructionNode(
     flags: node.flags,
     args: node.args,
     json: node.json,
-    ...(nested !== undefined ? { nested } : {}),
+    nested,
     heredocs: extra.heredocs,
     original: node.original,
     range: extra.range,
