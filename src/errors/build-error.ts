@@ -57,6 +57,9 @@ export type ErrorCode =
   // base images made with debootstrap
   | 'BOOTSTRAP_FAILED'
   | 'BOOTSTRAP_UNAVAILABLE'
+  // snapshots: unpacked layers and overlay mounts
+  | 'SNAPSHOT_FAILED'
+  | 'UNSAFE_LAYER_PATH'
   // RUN steps in a container runtime
   | 'RUN_FAILED'
   | 'RUN_SETUP_FAILED'
