@@ -3,7 +3,7 @@
  * them they are skipped with a warning that says what is missing.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -160,6 +160,42 @@ describe.skipIf(!probe.ok)('runStep in runc', () => {
     expect(out.stdout).toBe(`${hostsFileContent()}read-only\n`);
     const etc = await readdir(join(rootfs, 'etc'));
     expect(etc.sort()).toEqual(['group', 'passwd']);
+  });
+
+  it('sandbox steps get the docker capability set; insecure ones what this host has', async () => {
+    const capLine = (text: string, name: string): string => new RegExp(`^${name}:\\s*(\\w+)$`, 'm').exec(text)?.[1] ?? '';
+    const sandbox = await run('cat /proc/self/status');
+    expect(capLine(sandbox.stdout, 'CapBnd')).toBe('00000000a80425fb');
+    expect(capLine(sandbox.stdout, 'CapEff')).toBe('00000000a80425fb');
+    const insecure = await run('cat /proc/self/status', { security: 'insecure' });
+    const host = await readFile('/proc/self/status', 'utf8');
+    expect(capLine(insecure.stdout, 'CapEff')).toBe(capLine(host, 'CapPrm'));
+  });
+
+  it('mounts extra binds and tmpfs, read-only where asked, and removes their stubs afterwards', async () => {
+    const source = join(dir, 'context');
+    await mkdir(source);
+    await writeFile(join(source, 'input.txt'), 'from the host\n');
+    const out = await run('cat /ctx/input.txt; touch /ctx/new 2>/dev/null || echo ro; echo t > /scratch/t && cat /scratch/t; while read dev mnt type rest; do [ "$mnt" = /scratch ] && echo "$type"; done < /proc/mounts; true', {
+      mounts: [
+        { type: 'bind', source, destination: '/ctx', options: ['ro'] },
+        { type: 'tmpfs', destination: '/scratch', size: 1 << 20 },
+      ],
+    });
+    expect(out.stdout).toBe('from the host\nro\nt\ntmpfs\n');
+    expect(await readdir(source)).toEqual(['input.txt']);
+    expect((await readdir(rootfs)).filter((name) => name === 'ctx' || name === 'scratch')).toEqual([]);
+  });
+
+  it('a read-only rootfs cannot be written', async () => {
+    const out = await run('touch /tmp/x 2>/dev/null && echo wrote || echo read-only', { rootfsReadonly: true });
+    expect(out.stdout).toBe('read-only\n');
+    await expect(stat(join(rootfs, 'tmp', 'x'))).rejects.toThrow();
+  });
+
+  it('hides the masked /proc paths', async () => {
+    const out = await run('echo "[$(cat /proc/keys)]"; echo "[$(cat /proc/kcore)]"; echo "[$(ls -A /proc/acpi 2>/dev/null)]"');
+    expect(out.stdout).toBe('[]\n[]\n[]\n');
   });
 
   it('stops a running step promptly on abort and leaves no container', async () => {
