@@ -18,6 +18,7 @@ export interface HeredocNode {
   readonly chomp: boolean;
   /** The file descriptor it was written for (`3<<EOF`), 0 (stdin) by default. */
   readonly fileDescriptor: number;
+  /** The body's lines and the terminator line. */
   readonly range: SourceRange;
 }
 
@@ -38,13 +39,15 @@ export interface InstructionNode {
   /**
    * The arguments, split the way BuildKit's per-instruction parse functions split them:
    * exec (JSON) form gives the array's strings; shell form one string; ENV/LABEL give
-   * key, value, separator triples; FROM gives image [AS name]; and so on.
+   * key, value, separator triples; FROM gives image [AS name]; and so on. ONBUILD gives the
+   * trigger's name as written followed by the trigger's args (BuildKit's nodeArgs).
    */
   readonly args: readonly string[];
   /** True when the arguments were written in exec (JSON array) form. */
   readonly json: boolean;
   /** The instruction nested in ONBUILD (`ONBUILD RUN x`), if any. */
   readonly nested?: InstructionNode;
+  /** For `ONBUILD RUN <<EOF`, on the ONBUILD node (as BuildKit), not on `nested`. */
   readonly heredocs: readonly HeredocNode[];
   /** The instruction's text with continuations joined, as BuildKit's `Original`. */
   readonly original: string;
