@@ -9,17 +9,12 @@ import type {
 } from './ast.js';
 import { checkSyntaxDirective, DirectiveReader } from './directives.js';
 import { leadingSpaceLength, trimGoSpace } from './go-text.js';
-import {
-  chompHeredocContent,
-  findHeredocMarkers,
-  HEREDOC_KEYWORDS,
-  HeredocMarkerError,
-} from './heredoc.js';
-import type { HeredocMarker } from './heredoc.js';
-import { HeredocNestingError } from './heredoc-lexer.js';
+import { HEREDOC_KEYWORDS } from './heredoc.js';
 import { parseInstructionLine, toInstructionNode } from './instruction-line.js';
 import type { LineContext, LineNode } from './instruction-line.js';
 import { JoinedLine, trimContinuation } from './joined-line.js';
+import { markersOf, readHeredocs } from './read-heredocs.js';
+import type { Cursor } from './read-heredocs.js';
 import { MAX_LINE_BYTES, splitSourceLines } from './source-lines.js';
 import type { SourceLine } from './source-lines.js';
 
@@ -31,6 +26,10 @@ export interface ParseOptions {
 /** The warning rule for blank lines inside a continued instruction. */
 export const EMPTY_CONTINUATION_RULE = 'NoEmptyContinuation';
 
+function withFile(file: string | undefined): { file?: string } {
+  return file !== undefined ? { file } : {};
+}
+
 function isComment(line: string): boolean {
   return line.charCodeAt(leadingSpaceLength(line)) === 0x23; /* # */
 }
@@ -38,89 +37,6 @@ function isComment(line: string): boolean {
 function canContainHeredoc(node: LineNode): boolean {
   const target = node.keyword === 'onbuild' && node.nested !== undefined ? node.nested : node;
   return HEREDOC_KEYWORDS.includes(target.keyword) && !target.json;
-}
-
-/** Where the parser is in the file, shared by the helpers below. */
-interface Cursor {
-  readonly lines: readonly SourceLine[];
-  /** Lines past this index are not read (BuildKit's scanner stops at an over-long line). */
-  readonly limit: number;
-  next: number;
-  readonly file: string | undefined;
-}
-
-function withFile(file: string | undefined): { file?: string } {
-  return file !== undefined ? { file } : {};
-}
-
-/**
- * Reads the body of each heredoc of an instruction from the lines after it, BuildKit's way:
- * lines are taken as written (line endings kept) up to a line equal to the delimiter (after
- * removing its leading tabs for `<<-`).
- */
-function readHeredocs(
-  markers: readonly HeredocMarker[],
-  joined: JoinedLine,
-  cursor: Cursor,
-): { heredocs: HeredocNode[]; lastLine: SourceLine | undefined } {
-  const heredocs: HeredocNode[] = [];
-  let lastLine: SourceLine | undefined;
-  for (const marker of markers) {
-    let content = '';
-    let terminated = false;
-    const firstBodyLine = cursor.next + 1;
-    while (cursor.next < cursor.limit) {
-      const line = cursor.lines[cursor.next++];
-      if (line === undefined) break;
-      lastLine = line;
-      const candidate = marker.chomp ? line.text.replace(/^\t+/, '') : line.text;
-      if (candidate === marker.name) {
-        terminated = true;
-        break;
-      }
-      content += line.raw;
-    }
-    if (!terminated || lastLine === undefined) {
-      throw new BuildError('HEREDOC_UNTERMINATED', `unterminated heredoc ${marker.name}`, {
-        locations: [joined.rangeOf(marker.start, marker.end)],
-        ...withFile(cursor.file),
-        hint: `end the heredoc with a line that is exactly "${marker.name}"`,
-        details: { name: marker.name },
-      });
-    }
-    heredocs.push({
-      name: marker.name,
-      content: marker.chomp ? chompHeredocContent(content) : content,
-      expand: marker.expand,
-      chomp: marker.chomp,
-      fileDescriptor: marker.fileDescriptor,
-      range: {
-        start: { line: firstBodyLine, column: 1 },
-        end: { line: lastLine.number, column: lastLine.text.length + 1 },
-      },
-    });
-  }
-  return { heredocs, lastLine };
-}
-
-function markersOf(line: string, joined: JoinedLine, file: string | undefined): HeredocMarker[] {
-  try {
-    return findHeredocMarkers(line);
-  } catch (error) {
-    if (error instanceof HeredocMarkerError) {
-      throw new BuildError('DOCKERFILE_SYNTAX', error.message, {
-        locations: [joined.rangeOf(error.word.start, error.word.end)],
-        ...withFile(file),
-      });
-    }
-    if (error instanceof HeredocNestingError) {
-      throw new BuildError('DOCKERFILE_SYNTAX', `${error.message} in a line with heredocs`, {
-        locations: [joined.rangeOf(0, line.length)],
-        ...withFile(file),
-      });
-    }
-    throw error;
-  }
 }
 
 /**
