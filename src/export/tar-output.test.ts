@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleImage } from '../image/test-fixtures.js';
 import type { Image } from '../image/index.js';
@@ -27,6 +27,21 @@ async function lyingImage(): Promise<Image> {
   const fake = { ...second, open: () => Promise.resolve(Readable.from([Buffer.alloc(size, 0x61)])), openUncompressed: () => Promise.resolve(Readable.from([Buffer.alloc(size, 0x61)])) };
   return { ...image, layers: () => Promise.resolve([layers[0]!, fake]) };
 }
+
+describe('output', () => {
+  it('writes the same bytes to an open stream (left open) as to a file, every time', async () => {
+    const image = await sampleImage();
+    const path = join(dir, 'same.tar');
+    await writeOciLayout([{ image, tags: ['x:1'] }], path);
+    const sink = new PassThrough();
+    const chunks: Buffer[] = [];
+    sink.on('data', (c: Buffer) => chunks.push(c));
+    await writeOciLayout([{ image, tags: ['x:1'] }], sink);
+    expect(sink.writableEnded).toBe(false);
+    expect(Buffer.concat(chunks).equals(await readFile(path))).toBe(true);
+    await rm(path);
+  });
+});
 
 describe('writers leave nothing behind on failure', () => {
   it.each([

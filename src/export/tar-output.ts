@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pack } from 'tar-stream';
 import { BuildError, isBuildError } from '../errors/index.js';
@@ -38,7 +39,8 @@ export async function writeTarOutput(dest: string | Writable, fill: (out: TarOut
   const temp = typeof dest === 'string' ? join(dirname(dest), `.${basename(dest)}.tmp-${randomBytes(6).toString('hex')}`) : undefined;
   const signal = options.signal ? { signal: options.signal } : {};
   const sink = temp !== undefined ? createWriteStream(temp, { flags: 'wx' }) : (dest as Writable);
-  const written = pipeline(archive, sink, { ...signal, end: temp !== undefined });
+  // Through a Node stream: tar-stream's own pipe() would end the sink, and stdout must stay open.
+  const written = pipeline(Readable.from(archive), sink, { ...signal, end: temp !== undefined });
   // Surfaces a failing sink (disk full, closed pipe) while `fill` is still adding entries.
   const failed: { error?: Error } = {};
   written.catch((err: unknown) => {

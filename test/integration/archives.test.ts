@@ -188,6 +188,16 @@ describe('import, save and load through the CLI', () => {
       const inspected = JSON.parse(tool(docker, ['-H', socket, 'image', 'inspect', 'demo/app:1'])) as Array<{ Id: string; Config: { Cmd: string[] } }>;
       expect(inspected[0]?.Id).toBe(id);
       expect(inspected[0]?.Config.Cmd).toEqual(['/bin/hello']);
+      // And the other way: what docker save writes, stagecraft loads, to the same image ID.
+      const saved = join(dir, 'saved-by-docker.tar');
+      tool(docker, ['-H', socket, 'save', '-o', saved, 'demo/app:1']);
+      expect(await run(join(dir, 'fresh-from-docker'), ['load', '-i', saved])).toBe('Loaded image: demo/app:1\n');
+      expect((await (await (await openStore(join(dir, 'fresh-from-docker'))).getImage('demo/app:1')).manifest()).config.digest).toBe(id);
+      // docker import of the same tarball gives the same layer DiffID.
+      const imported = tool(docker, ['-H', socket, 'import', rootfsPath, 'by-docker:1']).trim();
+      const layers = JSON.parse(tool(docker, ['-H', socket, 'image', 'inspect', '--format', '{{json .RootFS.Layers}}', imported])) as string[];
+      const ours = await (await (await openStore(root)).getImage('demo/app:1')).config();
+      expect(layers).toEqual(ours.rootfs.diff_ids);
     } finally {
       daemon.kill('SIGTERM');
       await new Promise((r) => daemon.once('exit', r));
