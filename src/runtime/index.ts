@@ -26,6 +26,8 @@ export { parseGroup, parsePasswd, readUserFile, resolveUser, resolveUserFromFile
 export type { ResolvedUser, ResolveUserOptions, UserFiles } from './user.js';
 export { resolveInRoot } from './root-path.js';
 export { ensureWorkdir } from './workdir.js';
+export { readHostLimits } from './host-limits.js';
+export type { HostLimits } from './host-limits.js';
 export { newContainerId, probeRuntime, runContainer } from './runc.js';
 export type { ContainerExit, OutputStream, RunContainerOptions, RuntimeName, RuntimeProbe } from './runc.js';
 export { runStep } from './run-step.js';

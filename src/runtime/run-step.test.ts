@@ -198,6 +198,13 @@ describe.skipIf(!probe.ok)('runStep in runc', () => {
     expect(out.stdout).toBe('[]\n[]\n[]\n');
   });
 
+  it('runs independent steps at the same time', async () => {
+    const started = Date.now();
+    const outs = await Promise.all([1, 2, 3].map((n) => run(`sleep 1; echo step${String(n)}`)));
+    expect(outs.map((o) => o.stdout)).toEqual(['step1\n', 'step2\n', 'step3\n']);
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
   it('stops a running step promptly on abort and leaves no container', async () => {
     const controller = new AbortController();
     const started = Date.now();
