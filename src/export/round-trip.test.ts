@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendLayers, toDockerMediaTypes, validateImage } from '../image/index.js';
+import { Readable } from 'node:stream';
+import { appendLayers, imageFromParts, layerFromBlobs, toDockerMediaTypes, validateImage } from '../image/index.js';
 import type { Image } from '../image/index.js';
 import { bufferLayer, gzip, makeTar, sampleImage, streamBytes } from '../image/test-fixtures.js';
-import { MediaType } from '../oci/index.js';
+import { MediaType, sha256Digest } from '../oci/index.js';
 import { indexTarFile } from './tar-index.js';
 import { readArchive } from './read-archive.js';
 import { writeDockerArchive } from './docker-archive-write.js';
@@ -88,6 +89,37 @@ describe('OCI layout round trips', () => {
     expect(manifest.layers.map((l) => l.mediaType)).toEqual([MediaType.ociLayerGzip, MediaType.ociLayerGzip]);
     expect(archive.images[0]!.tags).toEqual([]);
     await validateImage(archive.images[0]!.image, { depth: 'content' });
+  });
+});
+
+describe('damaged archives', () => {
+  it('reports a truncated gzip archive and removes its temp files', async () => {
+    const tempDir = await mkdtemp(join(dir, 'temp-'));
+    const dest = join(dir, 'cut.tar');
+    await writeDockerArchive([{ image: await sampleImage(), tags: ['a:1'] }], dest);
+    const zipped = gzipSync(await readFile(dest));
+    await writeFile(`${dest}.gz`, zipped.subarray(0, zipped.length >> 1));
+    await expect(readArchive(`${dest}.gz`, { tempDir })).rejects.toMatchObject({ code: 'INVALID_ARCHIVE', message: expect.stringMatching(/cut\.tar\.gz: corrupt or truncated gzip data/) as unknown });
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('refuses what is no image archive', async () => {
+    const dest = join(dir, 'plain.tar');
+    await writeFile(dest, await makeTar([{ name: 'hello', content: 'x' }]));
+    await expect(readArchive(dest)).rejects.toMatchObject({ code: 'INVALID_ARCHIVE', message: expect.stringContaining('neither an OCI image layout') as unknown });
+  });
+
+  it('reads an OCI layout with zstd layers but refuses to decode them', async () => {
+    const zstdBlob = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]);
+    const layer = layerFromBlobs({ mediaType: MediaType.ociLayerZstd, digest: sha256Digest(zstdBlob), size: zstdBlob.length, diffId: sha256Digest('tar'), open: () => Promise.resolve(Readable.from([zstdBlob])) });
+    const image = imageFromParts({ config: { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256Digest('tar')] } }, layers: [layer] });
+    const dest = join(dir, 'zstd.tar');
+    await writeOciLayout([{ image, tags: ['z:1'] }], dest);
+    const archive = await readArchive(dest);
+    const read = archive.images[0]!.image;
+    expect((await read.manifest()).layers[0]!.mediaType).toBe(MediaType.ociLayerZstd);
+    await expect(validateImage(read, { depth: 'content' })).rejects.toMatchObject({ code: 'UNSUPPORTED_COMPRESSION' });
+    await expect(writeDockerArchive([{ image: read, tags: ['z:1'] }], join(dir, 'zstd-docker.tar'))).rejects.toMatchObject({ code: 'UNSUPPORTED_COMPRESSION' });
   });
 });
 
