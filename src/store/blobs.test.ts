@@ -187,5 +187,28 @@ describe('writeBlob on a full disk', () => {
     await mkdir(join(mountPoint, 'store', 'x'), { recursive: true });
     const small = await full.writeBlob(Buffer.from('fits'));
     expect(await full.hasBlob(small.digest)).toBe(true);
+    // metadata writes on a full disk fail the same way
+    await writeFile(join(mountPoint, 'filler'), Buffer.alloc(1024 * 1024)).catch(() => undefined);
+    const tagErr = await errorOf(full.kv.put('key', { big: 'x'.repeat(100_000) }));
+    expect(tagErr.code).toBe('STORE_WRITE_FAILED');
+    expect(tagErr.message).toMatch(/no space left/);
+  });
+
+  it('fails with STORE_WRITE_FAILED on a read-only store', async (context) => {
+    if (!mounted) {
+      context.skip('cannot mount a tmpfs here (needs root)');
+      return;
+    }
+    const rw = await openStore(join(mountPoint, 'store'));
+    await rw.writeBlob(Buffer.from('before'));
+    execFileSync('mount', ['-o', 'remount,ro', mountPoint]);
+    try {
+      const ro = await errorOf(openStore(join(mountPoint, 'store')).then((s) => s.writeBlob(Buffer.from('after'))));
+      expect(ro.code).toBe('STORE_WRITE_FAILED');
+      expect(ro.message).toMatch(/read-only/);
+      expect(ro.message).toContain(join(mountPoint, 'store'));
+    } finally {
+      execFileSync('mount', ['-o', 'remount,rw', mountPoint]);
+    }
   });
 });

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BuildError } from '../errors/index.js';
+import { BuildError, isBuildError } from '../errors/index.js';
 import { digestAlgorithm, digestHex, toDigest } from '../oci/index.js';
 import type { Digest } from '../oci/index.js';
-import { isErrno, randomSuffix, syncDirectory, unlinkQuietly } from './fs-util.js';
+import { isErrno, randomSuffix, storeWriteError, syncDirectory, unlinkQuietly } from './fs-util.js';
 import { currentOwner, isOwnerAlive } from './owner.js';
 import type { WriteBlobOptions } from './types.js';
 
@@ -206,7 +206,8 @@ export class BlobStore {
   private writeFailed(digest: Digest | undefined, temp: string, cause: unknown): BuildError<'STORE_WRITE_FAILED'> {
     const path = digest !== undefined ? this.path(digest) : temp;
     const code = (cause as NodeJS.ErrnoException).code ?? 'unknown error';
-    const reason = code === 'ENOSPC' ? 'no space left on device' : code === 'EDQUOT' ? 'disk quota exceeded' : code === 'EIO' ? 'input/output error' : (cause as Error).message;
+    const generic = storeWriteError(path, cause);
+    const reason = isBuildError(generic) ? generic.message.slice(generic.message.lastIndexOf(': ') + 2) : (cause as Error).message;
     return new BuildError('STORE_WRITE_FAILED', `could not write blob ${digest ?? '(digest not known yet)'} to ${path}: ${reason}`, {
       details: { ...(digest !== undefined ? { digest } : {}), path, temp, errno: code },
       hint: code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space (stagecraft prune removes unused blobs) and try again' : 'check the disk holding the store',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { BuildError } from '../errors/index.js';
 import { currentOwner } from './owner.js';
 
 /** The prefix of every small temp file (`.tmp.OWNER.RANDOM.NAME`): owner-tagged for cleanup. */
@@ -52,10 +53,39 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     }
     await rename(temp, path);
   } catch (err) {
-    await unlinkQuietly(temp);
-    throw err;
+    await unlinkQuietly(temp).catch(() => false);
+    throw storeWriteError(path, err);
   }
   await syncDirectory(dirname(path));
+}
+
+const STORAGE_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+
+/**
+ * A storage failure (disk full, I/O error, read-only, no permission) as STORE_WRITE_FAILED naming
+ * `path`; any other error unchanged.
+ */
+export function storeWriteError(path: string, err: unknown, what = 'write'): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const reason = code !== undefined ? STORAGE_ERRORS[code] : undefined;
+  if (reason === undefined) return err;
+  return new BuildError('STORE_WRITE_FAILED', `could not ${what} ${path}: ${reason}`, {
+    details: { path, errno: code },
+    hint:
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'free some space (stagecraft prune removes unused blobs) and try again'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'use a store you can write to (--root DIR or STAGECRAFT_ROOT)'
+          : 'check the disk holding the store',
+    cause: err,
+  });
 }
 
 /** Removes a file; false if it was not there. */

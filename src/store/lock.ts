@@ -1,7 +1,7 @@
 import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
-import { isErrno, randomSuffix, sleep, tempPathFor, unlinkQuietly } from './fs-util.js';
+import { isErrno, randomSuffix, sleep, storeWriteError, tempPathFor, unlinkQuietly } from './fs-util.js';
 import { currentOwner, isOwnerAlive } from './owner.js';
 
 /*
@@ -142,11 +142,16 @@ export class StoreLock {
     };
     const text = JSON.stringify(record);
     const temp = tempPathFor(this.path);
-    const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(text);
-    } finally {
-      await handle.close();
+      const handle = await open(temp, 'wx');
+      try {
+        await handle.writeFile(text);
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      await unlinkQuietly(temp).catch(() => false);
+      throw storeWriteError(this.path, err, 'take the store lock');
     }
     const deadline = Date.now() + (options.timeoutMs ?? this.defaultTimeoutMs);
     let delay = 1;

@@ -6,7 +6,7 @@ import type { Image } from '../image/types.js';
 import { parseReference } from '../oci/index.js';
 import type { Digest } from '../oci/index.js';
 import { BlobStore } from './blobs.js';
-import { isErrno, readJsonFile, tempOwner, unlinkQuietly, writeFileAtomic } from './fs-util.js';
+import { isErrno, readJsonFile, storeWriteError, tempOwner, unlinkQuietly, writeFileAtomic } from './fs-util.js';
 import { collectGarbage } from './gc.js';
 import { ImageRecords } from './image-records.js';
 import { KvArea } from './kv.js';
@@ -140,7 +140,10 @@ class LocalStore implements Store {
   async resolveRef(name: string): Promise<Digest | undefined> {
     const ref = parseReference(name);
     if (ref.digest !== undefined) {
-      return (await this.parts.refs.get(`${ref.name}@${ref.digest}`)) ?? ((await this.parts.blobs.has(ref.digest)) ? ref.digest : undefined);
+      // name@digest: recorded as such, or an image the store holds under that manifest digest
+      const recorded = await this.parts.refs.get(`${ref.name}@${ref.digest}`);
+      if (recorded !== undefined) return recorded;
+      return (await this.parts.images.get(ref.digest)) !== undefined ? ref.digest : undefined;
     }
     return this.parts.refs.get(`${ref.name}:${ref.tag ?? 'latest'}`);
   }
@@ -195,7 +198,11 @@ async function checkLayout(root: string): Promise<void> {
  */
 export async function openStore(root: string, options: OpenStoreOptions = {}): Promise<Store & { cleanStale(): Promise<number> }> {
   options.signal?.throwIfAborted();
-  await mkdir(root, { recursive: true });
+  try {
+    await mkdir(root, { recursive: true });
+  } catch (err) {
+    throw storeWriteError(root, err, 'create the store at');
+  }
   await checkLayout(root);
   const lock = new StoreLock(root, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   const parts: StoreParts = {
@@ -207,7 +214,11 @@ export async function openStore(root: string, options: OpenStoreOptions = {}): P
     kv: new KvArea(root, lock),
     lock,
   };
-  await Promise.all([parts.blobs.init(), parts.refs.init(), parts.images.init(), parts.leases.init(), parts.kv.init()]);
+  try {
+    await Promise.all([parts.blobs.init(), parts.refs.init(), parts.images.init(), parts.leases.init(), parts.kv.init()]);
+  } catch (err) {
+    throw storeWriteError(root, err, 'create the store at');
+  }
   const store = new LocalStore(parts);
   await store.cleanStale();
   return store;
