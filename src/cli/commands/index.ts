@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { defineBootstrapCommand } from './bootstrap.js';
 import { defineCheckCommand } from './check.js';
+import { defineDebugCommand } from './debug.js';
 import { defineImagesCommand } from './images.js';
 import { defineImportCommand } from './import.js';
 import { defineLoadCommand } from './load.js';
@@ -12,5 +14,5 @@ import { defineSaveCommand } from './save.js';
 
 /** Every top-level command; each entry declares one command (its flags) on the program. */
 export const commandDefinitions: ReadonlyArray<(program: Command) => void> = [
-  defineCheckCommand, defineImagesCommand, defineImportCommand, defineLoadCommand, defineLoginCommand, defineLogoutCommand, definePlanCommand, definePullCommand, definePushCommand, defineSaveCommand,
+  defineBootstrapCommand, defineCheckCommand, defineDebugCommand, defineImagesCommand, defineImportCommand, defineLoadCommand, defineLoginCommand, defineLogoutCommand, definePlanCommand, definePullCommand, definePushCommand, defineSaveCommand,
 ];
