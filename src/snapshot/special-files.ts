@@ -1,0 +1,108 @@
+import { BuildError } from '../errors/index.js';
+import { runCommand } from './run-command.js';
+import type { CommandResult } from './run-command.js';
+
+/*
+ * What Node cannot do itself: device nodes and FIFOs (mknod) and extended attributes
+ * (setfattr). Each is done in one batch per layer — one shell script, one setfattr run — never
+ * one process per file. Paths are relative to `dir` (the command runs there), so whatever a name
+ * holds it cannot turn into an absolute path; callers guarantee that no parent of such a path is
+ * a symlink.
+ */
+
+export type NodeKind = 'char' | 'block' | 'fifo';
+
+export interface SpecialNode {
+  readonly rel: string;
+  readonly kind: NodeKind;
+  readonly major: number;
+  readonly minor: number;
+}
+
+export interface XattrAssignment {
+  readonly rel: string;
+  readonly xattrs: ReadonlyMap<string, Uint8Array>;
+}
+
+interface BatchOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** xattr names we set: a known namespace and plain ASCII without `=` or `\` (they would break the dump format). */
+const XATTR_NAME = /^(user|security|trusted|system)\.[\x21-\x3c\x3e-\x5b\x5d-\x7e]{1,250}$/;
+
+export function isSettableXattrName(name: string): boolean {
+  return XATTR_NAME.test(name);
+}
+
+function failed(what: string, result: CommandResult): BuildError<'SNAPSHOT_FAILED'> {
+  const detail = result.stderr.split('\n').slice(0, 5).join('\n');
+  return new BuildError('SNAPSHOT_FAILED', `${what} failed${detail !== '' ? `: ${detail}` : ''}`, {
+    hint: 'unpacking layers needs root (CAP_MKNOD, trusted.* xattrs) and the `attr` package (setfattr, getfattr)',
+    details: { stderr: result.stderr, code: result.code },
+  });
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A path as getfattr prints it and setfattr --restore reads it: bytes outside printable ASCII, and `\`, as `\ooo`. */
+export function quoteDumpPath(path: string): string {
+  let out = '';
+  for (const byte of Buffer.from(path, 'utf8')) {
+    out += byte <= 0x20 || byte >= 0x7f || byte === 0x5c ? `\\${byte.toString(8).padStart(3, '0')}` : String.fromCharCode(byte);
+  }
+  return out;
+}
+
+/** `./rel`, or `.` for the root: never starts with `-`, never absolute. */
+function relativeArg(rel: string): string {
+  return rel === '' ? '.' : `./${rel}`;
+}
+
+/** Creates one overlayfs whiteout (a 0/0 character device) at an absolute path; others are hard links to it. */
+export async function makeWhiteoutTemplate(path: string, options: BatchOptions = {}): Promise<void> {
+  const result = await runCommand('mknod', ['-m', '000', path, 'c', '0', '0'], options);
+  options.signal?.throwIfAborted();
+  if (result.code !== 0) throw failed('creating an overlay whiteout (mknod)', result);
+}
+
+/** Creates device nodes and FIFOs under `dir` with one shell script (mode 000; callers set mode and owner). */
+export async function makeNodes(dir: string, nodes: readonly SpecialNode[], options: BatchOptions = {}): Promise<void> {
+  if (nodes.length === 0) return;
+  const lines = nodes.map((node) => {
+    const path = shellQuote(relativeArg(node.rel));
+    if (node.kind === 'fifo') return `mknod -m 000 ${path} p`;
+    return `mknod -m 000 ${path} ${node.kind === 'char' ? 'c' : 'b'} ${node.major} ${node.minor}`;
+  });
+  const result = await runCommand('sh', ['-e', '-s'], { cwd: dir, input: lines.join('\n') + '\n', ...options });
+  options.signal?.throwIfAborted();
+  if (result.code !== 0) throw failed('creating device nodes (mknod)', result);
+}
+
+/** Sets extended attributes under `dir` with one `setfattr --restore` run, never following symlinks. */
+export async function setXattrs(dir: string, items: readonly XattrAssignment[], options: BatchOptions = {}): Promise<void> {
+  const blocks: string[] = [];
+  for (const item of items) {
+    const lines: string[] = [];
+    for (const [name, value] of item.xattrs) {
+      if (isSettableXattrName(name)) lines.push(`${name}=0x${Buffer.from(value).toString('hex')}`);
+    }
+    if (lines.length > 0) blocks.push(`# file: ${quoteDumpPath(relativeArg(item.rel))}\n${lines.join('\n')}\n`);
+  }
+  if (blocks.length === 0) return;
+  const result = await runCommand('setfattr', ['-h', '--restore=-'], { cwd: dir, input: blocks.join('\n') + '\n', ...options });
+  options.signal?.throwIfAborted();
+  if (result.code !== 0) throw failed('setting extended attributes (setfattr)', result);
+}
+
+/** Removes one extended attribute from several paths under `dir` (one xargs run; missing attributes are fine). */
+export async function removeXattr(dir: string, rels: readonly string[], name: string, options: BatchOptions = {}): Promise<void> {
+  if (rels.length === 0) return;
+  const input = rels.map((rel) => relativeArg(rel) + '\0').join('');
+  const script = `xargs -0 setfattr -h -x ${shellQuote(name)} 2>/dev/null; exit 0`;
+  const result = await runCommand('sh', ['-c', script], { cwd: dir, input, ...options });
+  options.signal?.throwIfAborted();
+  if (result.code !== 0) throw failed(`removing the ${name} xattr (setfattr)`, result);
+}
