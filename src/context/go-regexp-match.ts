@@ -99,13 +99,30 @@ class Compiler {
   }
 }
 
-const isWordChar = (cp: number | undefined): boolean =>
-  cp !== undefined &&
-  ((cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f);
+const isWordChar = (cp: number): boolean =>
+  (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f;
+
+const KIND_CHAR = 0;
+const KIND_ASSERT = 1;
+const KIND_SPLIT = 2;
+const KIND_JUMP = 3;
+const KIND_MATCH = 4;
+const ASSERTIONS = ['begin', 'end', 'word', 'not-word'] as const;
 
 export class CompiledRegexp {
-  private readonly states: readonly State[];
+  // The NFA in flat arrays, and scratch space reused by every call (a regexp is not reentrant).
+  private readonly kind: Uint8Array;
+  private readonly next: Int32Array;
+  private readonly alt: Int32Array;
+  private readonly sets: (CharSet | undefined)[];
+  /** Each char state's answers for ASCII, precomputed: 128 bytes per state. */
+  private readonly ascii: Uint8Array;
   private readonly start: number;
+  private readonly seen: Uint32Array;
+  private generation = 0;
+  private readonly stack: number[] = [];
+  private current: Int32Array;
+  private following: Int32Array;
 
   constructor(node: RegexNode) {
     const compiler = new Compiler();
@@ -116,80 +133,117 @@ export class CompiledRegexp {
       const state = compiler.states[hole];
       if (state !== undefined && state.kind !== 'match') state.next = match;
     }
-    this.states = compiler.states;
+    const count = compiler.states.length;
+    this.kind = new Uint8Array(count);
+    this.next = new Int32Array(count);
+    this.alt = new Int32Array(count);
+    this.sets = new Array<CharSet | undefined>(count);
+    this.ascii = new Uint8Array(count * 128);
+    compiler.states.forEach((state, index) => {
+      switch (state.kind) {
+        case 'char':
+          this.kind[index] = KIND_CHAR;
+          this.next[index] = state.next;
+          this.sets[index] = state.set;
+          for (let cp = 0; cp < 128; cp++) this.ascii[index * 128 + cp] = state.set(cp) ? 1 : 0;
+          break;
+        case 'assert':
+          this.kind[index] = KIND_ASSERT;
+          this.next[index] = state.next;
+          this.alt[index] = ASSERTIONS.indexOf(state.what);
+          break;
+        case 'split':
+          this.kind[index] = KIND_SPLIT;
+          this.next[index] = state.next;
+          this.alt[index] = state.alt;
+          break;
+        case 'jump':
+          this.kind[index] = KIND_JUMP;
+          this.next[index] = state.next;
+          break;
+        case 'match':
+          this.kind[index] = KIND_MATCH;
+          break;
+      }
+    });
     this.start = fragment.start;
+    this.seen = new Uint32Array(count);
+    this.current = new Int32Array(count);
+    this.following = new Int32Array(count);
   }
 
   /** Whether the regexp matches anywhere in `text` (Go's MatchString). */
   test(text: string): boolean {
-    const cps = Array.from(text, (ch) => ch.codePointAt(0) ?? 0);
-    const seen = new Uint32Array(this.states.length);
-    let generation = 1;
-    let current: number[] = [];
-    if (this.addState(this.start, 0, cps, current, seen, generation)) return true;
-    for (let pos = 0; pos < cps.length; pos++) {
-      const cp = cps[pos] as number;
-      const next: number[] = [];
-      generation++;
-      for (const index of current) {
-        const state = this.states[index];
-        if (state?.kind === 'char' && state.set(cp)) {
-          if (this.addState(state.next, pos + 1, cps, next, seen, generation)) return true;
+    if (this.generation > 0xfffff000 - text.length) {
+      this.seen.fill(0);
+      this.generation = 0;
+    }
+    this.generation++;
+    let size = this.addState(this.start, text, 0, -1, this.current, 0);
+    if (size < 0) return true;
+    for (let pos = 0; pos < text.length; ) {
+      const cp = text.codePointAt(pos) ?? 0;
+      const after = pos + (cp > 0xffff ? 2 : 1);
+      this.generation++;
+      let nextSize = 0;
+      for (let k = 0; k < size; k++) {
+        const index = this.current[k] as number;
+        const accepts = cp < 128 ? this.ascii[index * 128 + cp] === 1 : (this.sets[index] as CharSet)(cp);
+        if (accepts) {
+          nextSize = this.addState(this.next[index] as number, text, after, cp, this.following, nextSize);
+          if (nextSize < 0) return true;
         }
       }
       // Unanchored search: a match may also start at the next position.
-      if (this.addState(this.start, pos + 1, cps, next, seen, generation)) return true;
-      current = next;
+      nextSize = this.addState(this.start, text, after, cp, this.following, nextSize);
+      if (nextSize < 0) return true;
+      [this.current, this.following] = [this.following, this.current];
+      size = nextSize;
+      pos = after;
     }
     return false;
   }
 
-  /** Adds a state and its epsilon closure; true as soon as the match state is reached. */
-  private addState(
-    index: number,
-    pos: number,
-    cps: readonly number[],
-    list: number[],
-    seen: Uint32Array,
-    generation: number,
-  ): boolean {
-    const stack = [index];
-    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-      if (seen[top] === generation) continue;
-      seen[top] = generation;
-      const state = this.states[top];
-      if (state === undefined) continue;
-      switch (state.kind) {
-        case 'match':
-          return true;
-        case 'char':
-          list.push(top);
-          break;
-        case 'jump':
-          stack.push(state.next);
-          break;
-        case 'split':
-          stack.push(state.alt, state.next);
-          break;
-        case 'assert':
-          if (assertionHolds(state.what, pos, cps)) stack.push(state.next);
-          break;
+  /**
+   * Adds `index` and its epsilon closure at `pos` to `list` (holding `size` states); returns the
+   * new size, or -1 as soon as the match state is reached. `before` is the code point before
+   * `pos` (-1 at the start), for word boundaries.
+   */
+  private addState(index: number, text: string, pos: number, before: number, list: Int32Array, size: number): number {
+    const stack = this.stack;
+    stack.length = 0;
+    stack.push(index);
+    let top = stack.pop();
+    while (top !== undefined) {
+      if (this.seen[top] !== this.generation) {
+        this.seen[top] = this.generation;
+        switch (this.kind[top]) {
+          case KIND_MATCH:
+            return -1;
+          case KIND_CHAR:
+            list[size++] = top;
+            break;
+          case KIND_JUMP:
+            stack.push(this.next[top] as number);
+            break;
+          case KIND_SPLIT:
+            stack.push(this.alt[top] as number, this.next[top] as number);
+            break;
+          case KIND_ASSERT:
+            if (assertionHolds(this.alt[top] as number, text, pos, before)) stack.push(this.next[top] as number);
+            break;
+        }
       }
+      top = stack.pop();
     }
-    return false;
+    return size;
   }
 }
 
-function assertionHolds(what: 'begin' | 'end' | 'word' | 'not-word', pos: number, cps: readonly number[]): boolean {
-  switch (what) {
-    case 'begin':
-      return pos === 0;
-    case 'end':
-      return pos === cps.length;
-    case 'word':
-    case 'not-word': {
-      const boundary = isWordChar(cps[pos - 1]) !== isWordChar(cps[pos]);
-      return what === 'word' ? boundary : !boundary;
-    }
-  }
+function assertionHolds(what: number, text: string, pos: number, before: number): boolean {
+  if (what === 0) return pos === 0;
+  if (what === 1) return pos === text.length;
+  const after = pos < text.length ? (text.codePointAt(pos) ?? -1) : -1;
+  const boundary = (before >= 0 && isWordChar(before)) !== (after >= 0 && isWordChar(after));
+  return what === 2 ? boundary : !boundary;
 }

@@ -45,8 +45,11 @@ function withoutTrailingGlob(pattern: string): string {
   return out;
 }
 
-function byteOrder(a: ContextEntry, b: ContextEntry): number {
-  return Buffer.compare(Buffer.from(a.path), Buffer.from(b.path));
+function sortByPathBytes(entries: readonly ContextEntry[]): ContextEntry[] {
+  return entries
+    .map((entry) => ({ key: Buffer.from(entry.path), entry }))
+    .sort((a, b) => Buffer.compare(a.key, b.key))
+    .map(({ entry }) => entry);
 }
 
 /** A small limiter so a wide tree does not flood libuv's queue with thousands of calls. */
@@ -85,8 +88,7 @@ export async function listContextFiles(
   const root = resolve(contextDir);
   await assertDirectory(root, contextDir);
   const walker = new ContextWalker(root, matcher, options.signal);
-  const entries = await walker.walk('', undefined, false);
-  return entries.sort(byteOrder);
+  return sortByPathBytes(await walker.walk('', undefined, false));
 }
 
 async function assertDirectory(root: string, shown: string): Promise<void> {
