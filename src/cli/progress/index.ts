@@ -1,0 +1,15 @@
+export { createProgressRenderer } from './create-renderer.js';
+export type { ProgressRendererOptions, ResolvedProgressRenderer } from './create-renderer.js';
+export { PROGRESS_MODES, chooseProgressMode, parseProgressMode } from './mode.js';
+export type { ModeContext, ProgressMode, ResolvedProgressMode } from './mode.js';
+export { createPlainRenderer } from './plain-renderer.js';
+export type { PlainRendererOptions } from './plain-renderer.js';
+export { createTtyRenderer, FRAME_MS } from './tty-renderer.js';
+export type { TtyRendererOptions } from './tty-renderer.js';
+export { createJsonRenderer, formatEventJson } from './json-renderer.js';
+export { createQuietRenderer } from './quiet-renderer.js';
+export { renderFrame } from './tty-frame.js';
+export type { FrameOptions } from './tty-frame.js';
+export { formatBytes, formatLogOffset, formatWarning } from './format.js';
+export { formatErrorLogs } from './summary.js';
+export type { ProgressOutput, ProgressRenderer } from './types.js';
