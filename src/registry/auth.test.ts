@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -77,6 +79,34 @@ describe('registry authentication', () => {
     const api = fake.requests.filter((r) => r.path.startsWith('/v2/pub/'));
     expect(api).toHaveLength(3); // the manifest and two layers
     expect(api.every((r) => r.authorization === `Bearer ${fake.issuedTokens[0]!}`)).toBe(true);
+  });
+
+  it('follows a blob redirect to another host without sending it the token', async () => {
+    const fake = await start({ kind: 'bearer', username: USER, password: PASSWORD });
+    const image = await randomImage([5000]);
+    const digest = await publishImage(fake, 'cdn/app', 'v1', image);
+    const layerDigest = await (await image.layers())[0]!.digest();
+    const seen: (string | undefined)[] = [];
+    const cdn = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.end(image.layerBlobs[0]);
+    });
+    await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve));
+    try {
+      const cdnUrl = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/blob?signature=abc`;
+      fake.faults.push({ method: 'GET', path: new RegExp(`/blobs/${layerDigest}$`), action: { kind: 'status', status: 307, headers: { Location: cdnUrl } } });
+      await saveAuth(fake.host, USER, PASSWORD);
+      const remote = await remoteImage({ registry: fake.host, repository: 'cdn/app', tag: 'v1' }, { credentials: { configDir: dir }, retry: FAST });
+      expect(await remote.digest()).toBe(digest);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await (await remote.layers())[0]!.open()) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks)).toEqual(image.layerBlobs[0]);
+      expect(seen).toEqual([undefined]);
+    } finally {
+      await new Promise<void>((resolve) => cdn.close(() => {
+        resolve();
+      }));
+    }
   });
 
   it('exchanges stored credentials for a token to a private repository', async () => {

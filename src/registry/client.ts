@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { BuildError } from '../errors/index.js';
 import { parseAuthChallenges, pickChallenge } from './challenge.js';
 import type { AuthChallenge } from './challenge.js';
@@ -9,6 +9,7 @@ import { errorFromNetwork, errorFromResponse } from './registry-error.js';
 import type { RegistryContext } from './registry-error.js';
 import { DEFAULT_RETRY, isAbortError, isRetryableNetworkError, isRetryableStatus, retryDelay, sleep } from './retry.js';
 import type { RetryPolicy } from './retry.js';
+import { streamRequest } from './stream-request.js';
 import { fetchBearerToken } from './token.js';
 import type { BearerToken } from './token.js';
 
@@ -43,6 +44,11 @@ export interface RegistryRequest {
   /** Whether a failed try may be repeated (default true; false for a body that cannot be replayed). */
   readonly retry?: boolean;
   readonly signal?: AbortSignal;
+}
+
+/** Whether a body is a stream (sent with node's http client: see stream-request.ts). */
+function isStream(body: RequestBody | undefined): body is Readable | AsyncIterable<Uint8Array> {
+  return body instanceof Readable || (typeof body === 'object' && Symbol.asyncIterator in body && !(body instanceof ReadableStream));
 }
 
 interface PingResult {
@@ -197,12 +203,14 @@ export class RegistryClient {
       let response: Response;
       try {
         const body = request.body === undefined ? undefined : await request.body();
-        response = await fetch(url, {
-          method: request.method,
-          headers,
-          ...(body === undefined ? {} : { body, duplex: 'half' }),
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
-        });
+        response = isStream(body)
+          ? await streamRequest(url, { method: request.method, headers, body, ...(request.signal === undefined ? {} : { signal: request.signal }) })
+          : await fetch(url, {
+              method: request.method,
+              headers,
+              ...(body === undefined ? {} : { body }),
+              ...(request.signal === undefined ? {} : { signal: request.signal }),
+            });
       } catch (err) {
         if (isAbortError(err) || err instanceof BuildError) throw err;
         if (canRetry && attempt < this.#retry.attempts && isRetryableNetworkError(err)) {
@@ -212,7 +220,9 @@ export class RegistryClient {
         throw errorFromNetwork(err, request.ctx, { redactor: this.redactor, attempts: attempt });
       }
       if (request.expect.includes(response.status)) return response;
-      if (response.status === 401 && !reauthenticated && sameOrigin) {
+      // a body already streamed cannot be sent again: such a request fails on a 401 instead
+      const replayable = request.body === undefined || canRetry;
+      if (response.status === 401 && !reauthenticated && sameOrigin && replayable) {
         const challenge = pickChallenge(parseAuthChallenges(response.headers.get('www-authenticate')));
         if (challenge !== undefined) {
           await response.body?.cancel();

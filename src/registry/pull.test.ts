@@ -58,6 +58,10 @@ describe('pull from the fake registry', () => {
     expect(events[0]).toMatchObject({ type: 'resolved', mirror: false, digest });
     expect(events.filter((e) => e.type === 'layer-done')).toHaveLength(2);
     expect(events.at(-1)).toMatchObject({ type: 'done', digest });
+    // every blob was fetched once: the store's putImage found the layers the pull had written
+    const blobGets = fake.requests.filter((r) => r.method === 'GET' && r.path.includes('/blobs/sha256:'));
+    expect(blobGets).toHaveLength(3);
+    expect(new Set(blobGets.map((r) => r.path)).size).toBe(3);
     // a second pull finds the layers in the store and fetches no blob
     const before = fake.requests.filter((r) => r.path.includes('/blobs/sha256:')).length;
     const again = await pullImage({ registry: fake.host, repository: 'team/app', tag: 'v1' }, { store, retry: FAST });

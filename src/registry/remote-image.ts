@@ -87,6 +87,7 @@ function makeLayer(client: RegistryClient, repository: string, d: Descriptor, di
         size: d.size,
         ...(options.retry === undefined ? {} : { resume: options.retry }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
+        onResume: (offset, reason) => options.onEvent?.({ type: 'layer-retry', digest: d.digest, offset, message: reason }),
       }),
     );
   const layer: Layer = {
