@@ -36,3 +36,4 @@ export type { UploadBlobOptions, UploadOutcome } from './upload-blob.js';
 export { loadRegistrySettings } from './settings.js';
 export type { RegistrySettings } from './settings.js';
 export { isInsecureRegistry } from './resolve-endpoints.js';
+export { toLayerEvents } from './layer-events.js';
