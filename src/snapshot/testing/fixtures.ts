@@ -111,3 +111,28 @@ export async function describeTree(dir: string, options: DescribeOptions = {}): 
 }
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+export interface ListedEntry {
+  readonly name: string;
+  readonly type: string;
+  readonly mode: string;
+  readonly owner: string;
+  readonly size: number;
+  readonly linkname: string;
+}
+
+/** The entries of a layer's uncompressed tar, in archive order. */
+export async function listLayerEntries(layer: Layer): Promise<ListedEntry[]> {
+  const { extract } = await import('tar-stream');
+  const extractor = extract();
+  const entries: ListedEntry[] = [];
+  const consume = (async () => {
+    for await (const entry of extractor) {
+      const h = entry.header;
+      entries.push({ name: h.name, type: h.type, mode: (h.mode & 0o7777).toString(8), owner: `${h.uid}:${h.gid}`, size: h.size, linkname: h.linkname });
+      entry.resume();
+    }
+  })();
+  await Promise.all([pipeline(await layer.openUncompressed(), extractor), consume]);
+  return entries;
+}

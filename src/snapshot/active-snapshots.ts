@@ -1,0 +1,122 @@
+import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BuildError } from '../errors/index.js';
+import { activeDir, layersDir, TEMP_MARKER } from './layout.js';
+import { mountPointsUnder, unmount } from './mounts.js';
+import { isOwnerAlive, ownedName, ownerOf } from './process-owner.js';
+
+/*
+ * Every mutable snapshot has a directory `snapshots/active/<id>/` and a record `<id>.json` beside
+ * it, written (atomically) before anything is created or mounted. `<id>` starts with the owner
+ * (`PID-STARTTIME`), so when a process dies with snapshots mounted, the next one to call
+ * recoverSnapshots sees an owner that is gone, unmounts what is under the directory and removes
+ * it. Nothing is removed while anything is still mounted below it.
+ */
+
+export type SnapshotKind = 'overlay' | 'copy';
+
+export interface ActiveRecord {
+  readonly version: 1;
+  readonly id: string;
+  readonly kind: SnapshotKind;
+  readonly dir: string;
+  readonly rootfs: string;
+  readonly lowerDirs: readonly string[];
+  readonly created: string;
+}
+
+const RECORD_SUFFIX = '.json';
+
+function recordPath(root: string, id: string): string {
+  return join(activeDir(root), `${id}${RECORD_SUFFIX}`);
+}
+
+/** Creates the record and the (empty) directory of a new snapshot. */
+export async function createActiveSnapshot(root: string, kind: SnapshotKind, lowerDirs: readonly string[]): Promise<ActiveRecord> {
+  const active = activeDir(root);
+  await mkdir(active, { recursive: true });
+  const id = ownedName();
+  const dir = join(active, id);
+  const record: ActiveRecord = { version: 1, id, kind, dir, rootfs: join(dir, 'rootfs'), lowerDirs, created: new Date().toISOString() };
+  const temp = join(active, `${TEMP_MARKER}${id}${RECORD_SUFFIX}`);
+  const handle = await open(temp, 'wx');
+  try {
+    await handle.writeFile(JSON.stringify(record, null, 2));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, recordPath(root, id));
+  await mkdir(dir);
+  return record;
+}
+
+/**
+ * Unmounts everything under a snapshot's directory, removes the directory, then the record.
+ * Refuses to remove a directory something is still mounted in (it would reach into the mount).
+ */
+export async function removeActiveSnapshot(root: string, id: string): Promise<void> {
+  const dir = join(activeDir(root), id);
+  for (const point of await mountPointsUnder(dir)) await unmount(point);
+  const left = await mountPointsUnder(dir);
+  if (left.length > 0) {
+    throw new BuildError('SNAPSHOT_FAILED', `cannot remove snapshot ${id}: ${left.join(', ')} is still mounted`, { details: { id, mounted: left } });
+  }
+  await rm(dir, { recursive: true, force: true });
+  try {
+    await unlink(recordPath(root, id));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+export interface RecoveryReport {
+  /** Snapshots of dead processes that were unmounted and removed. */
+  readonly removedSnapshots: readonly string[];
+  /** Half-made layer directories of dead processes that were removed. */
+  readonly removedTemps: number;
+}
+
+async function listNames(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/**
+ * Cleans up after processes that died while holding snapshots (kill -9, a crash, a lost machine
+ * state): unmounts and removes their active snapshots and removes their half-unpacked layers.
+ * Snapshots of live processes (another build running on the same root) are left alone. Call it at
+ * the start of a build.
+ */
+export async function recoverSnapshots(root: string): Promise<RecoveryReport> {
+  const removedSnapshots: string[] = [];
+  const ids = new Set<string>();
+  for (const name of await listNames(activeDir(root))) {
+    if (name.startsWith(TEMP_MARKER)) {
+      const owner = ownerOf(name.slice(TEMP_MARKER.length));
+      if (owner !== undefined && !(await isOwnerAlive(owner))) await rm(join(activeDir(root), name), { force: true });
+      continue;
+    }
+    ids.add(name.endsWith(RECORD_SUFFIX) ? name.slice(0, -RECORD_SUFFIX.length) : name);
+  }
+  for (const id of [...ids].sort()) {
+    const owner = ownerOf(id);
+    if (owner === undefined || (await isOwnerAlive(owner))) continue;
+    await removeActiveSnapshot(root, id);
+    removedSnapshots.push(id);
+  }
+  let removedTemps = 0;
+  for (const name of await listNames(layersDir(root))) {
+    const marker = name.indexOf(TEMP_MARKER);
+    if (marker === -1) continue;
+    const owner = ownerOf(name.slice(marker + TEMP_MARKER.length));
+    if (owner === undefined || (await isOwnerAlive(owner))) continue;
+    await rm(join(layersDir(root), name), { recursive: true, force: true });
+    removedTemps++;
+  }
+  return { removedSnapshots, removedTemps };
+}
