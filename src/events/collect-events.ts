@@ -3,30 +3,15 @@ import type {
   BuildFinishedEvent,
   BuildStageInfo,
   EventSink,
-  LayerProgressEvent,
   StageOutcome,
   WarningEvent,
 } from './build-event.js';
 import { LineAssembler } from './log-lines.js';
+import { layerUpdate, nextTaskState } from './task-state.js';
+import type { TaskState } from './task-state.js';
 import type { LogLine } from './log-lines.js';
 
 export type StepStatus = 'running' | 'cached' | 'done' | 'failed' | 'canceled';
-
-/** How a finished sub-task ended: BuildKit's `done`, or a layer that needed no transfer. */
-export type TaskOutcome = 'done' | 'exists' | 'mounted';
-
-/** A named sub-task of a step: a layer transfer, an export phase, a context transfer. */
-export interface TaskState {
-  readonly key: string;
-  readonly name: string;
-  readonly current: number;
-  readonly total: number;
-  /** When it started moving; undefined while it only waits. */
-  readonly startedAt: number | undefined;
-  readonly updatedAt: number;
-  readonly completedAt: number | undefined;
-  readonly outcome: TaskOutcome | undefined;
-}
 
 export interface StepState {
   readonly id: string;
@@ -204,18 +189,23 @@ function applyTo(
     case 'step-status':
     case 'export-progress': {
       const name = event.type === 'step-status' ? event.name : event.task;
-      const task = updateTask(step, name, {
+      const task = nextTaskState(step.tasks.get(name), {
+        key: name,
+        name,
         time: event.time,
         current: event.current ?? 0,
         total: event.total ?? 0,
         outcome: event.done ? 'done' : undefined,
         moving: true,
       });
+      step.tasks.set(name, task);
       return { applied: true, step, lines: [], task };
     }
     case 'pull-progress':
     case 'push-progress': {
-      const task = updateTask(step, `${event.type}:${event.layer}`, layerUpdate(event), event.layer);
+      const key = `${event.type}:${event.layer}`;
+      const task = nextTaskState(step.tasks.get(key), { ...layerUpdate(event), key, name: event.layer });
+      step.tasks.set(key, task);
       return { applied: true, step, lines: [], task };
     }
     case 'step-cached':
@@ -231,47 +221,6 @@ function applyTo(
       return { applied: true, step, lines, task: undefined };
     }
   }
-}
-
-interface TaskUpdate {
-  readonly time: number;
-  readonly current: number;
-  readonly total: number;
-  readonly outcome: TaskOutcome | undefined;
-  /** Whether this update means the task has begun (a layer that only waits has not). */
-  readonly moving: boolean;
-}
-
-function layerUpdate(event: LayerProgressEvent): TaskUpdate {
-  const { time, current, total, status } = event;
-  switch (status) {
-    case 'waiting':
-      return { time, current, total, outcome: undefined, moving: false };
-    case 'downloading':
-    case 'verifying':
-      return { time, current, total, outcome: undefined, moving: true };
-    case 'done':
-    case 'exists':
-    case 'mounted':
-      return { time, current: Math.max(current, total), total, outcome: status, moving: true };
-  }
-}
-
-function updateTask(step: StepRecord, key: string, update: TaskUpdate, name: string = key): TaskState {
-  const before = step.tasks.get(key);
-  const startedAt = before?.startedAt ?? (update.moving ? update.time : undefined);
-  const task: TaskState = {
-    key,
-    name,
-    current: update.current,
-    total: update.total !== 0 ? update.total : (before?.total ?? 0),
-    startedAt,
-    updatedAt: update.time,
-    completedAt: update.outcome === undefined ? undefined : update.time,
-    outcome: update.outcome,
-  };
-  step.tasks.set(key, task);
-  return task;
 }
 
 /** The header's counts: steps ended and steps expected (BuildKit's `(7/9)`). */

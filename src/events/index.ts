@@ -35,6 +35,5 @@ export type {
   EventEffect,
   StepState,
   StepStatus,
-  TaskOutcome,
-  TaskState,
 } from './collect-events.js';
+export type { TaskOutcome, TaskState } from './task-state.js';

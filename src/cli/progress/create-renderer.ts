@@ -4,6 +4,7 @@ import { createJsonRenderer } from './json-renderer.js';
 import { createPlainRenderer } from './plain-renderer.js';
 import { createQuietRenderer } from './quiet-renderer.js';
 import { createTtyRenderer } from './tty-renderer.js';
+import type { TerminalSize } from './tty-renderer.js';
 import type { ProgressOutput, ProgressRenderer } from './types.js';
 
 export interface ProgressRendererOptions {
@@ -15,6 +16,8 @@ export interface ProgressRendererOptions {
   /** The terminal's width (default 80) and height (default 24). */
   readonly columns?: number | undefined;
   readonly rows?: number | undefined;
+  /** The terminal's current size, asked before each frame (`() => process.stderr` fits). */
+  readonly getSize?: (() => TerminalSize) | undefined;
   /** For `auto` (CI, TERM) and colours (NO_COLOR); default: none set. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The clock events are stamped with (default `performance.now`, as `eventTime()`). */
@@ -40,6 +43,7 @@ export function createProgressRenderer(mode: ProgressMode, options: ProgressRend
         output: options.stderr,
         columns: options.columns,
         rows: options.rows,
+        getSize: options.getSize,
         color: noColor === undefined || noColor === '',
         ...clock,
       });

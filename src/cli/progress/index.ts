@@ -5,7 +5,7 @@ export type { ModeContext, ProgressMode, ResolvedProgressMode } from './mode.js'
 export { createPlainRenderer } from './plain-renderer.js';
 export type { PlainRendererOptions } from './plain-renderer.js';
 export { createTtyRenderer, FRAME_MS } from './tty-renderer.js';
-export type { TtyRendererOptions } from './tty-renderer.js';
+export type { TerminalSize, TtyRendererOptions } from './tty-renderer.js';
 export { createJsonRenderer, formatEventJson } from './json-renderer.js';
 export { createQuietRenderer } from './quiet-renderer.js';
 export { renderFrame } from './tty-frame.js';

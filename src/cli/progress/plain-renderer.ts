@@ -60,7 +60,8 @@ export function createPlainRenderer(options: PlainRendererOptions): ProgressRend
     void writeOut(options.output, chunk);
   };
 
-  const enqueue = (vertex: Vertex, text: string, time: number, key?: string): void => {
+  const enqueue = (vertex: Vertex, item: { text: string; time: number; key?: string }): void => {
+    const { text, time, key } = item;
     const same = key === undefined ? -1 : vertex.items.findIndex((item) => item.key === key);
     if (same !== -1) vertex.items.splice(same, 1);
     vertex.items.push({ text, key });
@@ -123,15 +124,15 @@ export function createPlainRenderer(options: PlainRendererOptions): ProgressRend
       vertex = { step, index: undefined, items: [], wanted: true, waitingSince: event.time, ended: false, endedAt: 0 };
       vertices.set(step.id, vertex);
     }
-    for (const line of effect.lines) enqueue(vertex, formatLogLine(step, line), event.time);
+    for (const line of effect.lines) enqueue(vertex, { text: formatLogLine(step, line), time: event.time });
     if (effect.task !== undefined) {
       const text = statusLine(step, effect.task);
-      if (text !== undefined) enqueue(vertex, text, event.time, effect.task.key);
+      if (text !== undefined) enqueue(vertex, { text, time: event.time, key: effect.task.key });
     }
-    if (event.type === 'warning') enqueue(vertex, `WARN: ${formatWarning(event)}`, event.time);
+    if (event.type === 'warning') enqueue(vertex, { text: `WARN: ${formatWarning(event)}`, time: event.time });
     const end = endText(step);
     if (end !== undefined && !vertex.ended) {
-      enqueue(vertex, end, event.time);
+      enqueue(vertex, { text: end, time: event.time });
       vertex.ended = true;
       vertex.endedAt = event.time;
     }
@@ -140,12 +141,12 @@ export function createPlainRenderer(options: PlainRendererOptions): ProgressRend
   };
 
   const startTicker = (): ReturnType<typeof setInterval> => {
-    const handle = setInterval(() => {
+    const ticker = setInterval(() => {
       pump(now(), false);
       flushOut();
     }, TICK_MS);
-    handle.unref();
-    return handle;
+    ticker.unref();
+    return ticker;
   };
 
   const finish = (): Promise<void> => {
@@ -155,7 +156,7 @@ export function createPlainRenderer(options: PlainRendererOptions): ProgressRend
       // A step still running when the build ends (it was interrupted) shows its unfinished line too.
       for (const vertex of vertices.values()) {
         const partial = vertex.step.partialLog;
-        if (vertex.step.status === 'running' && partial !== undefined) enqueue(vertex, formatLogLine(vertex.step, partial), at);
+        if (vertex.step.status === 'running' && partial !== undefined) enqueue(vertex, { text: formatLogLine(vertex.step, partial), time: at });
       }
       pump(at, true);
       out += formatErrorLogs(collector.state);

@@ -163,6 +163,20 @@ describe('tty renderer', () => {
     await renderer.finish();
   });
 
+  it('draws at most 10 frames a second however fast output comes', async () => {
+    const { captured, renderer } = start();
+    renderer.sink(ev.started(0, 's', '[1/1] RUN make -j8'));
+    for (let time = 5; time <= 1000; time += 5) {
+      at(time);
+      renderer.sink(ev.log(time, 's', `line at ${time}\n`));
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    // One frame at the start, then one per 100 ms: 11 in all over the second.
+    expect(captured.chunks).toHaveLength(11);
+    expect(visible(captured.chunks.at(-1) ?? '')[0]).toBe('[+] Building 1.0s (0/1)');
+    await renderer.finish();
+  });
+
   it('moves the cursor up over the previous frame and clears what is left below', async () => {
     const { captured, renderer } = start();
     renderer.sink(ev.started(0, 's', '[1/1] RUN make'));
@@ -239,6 +253,19 @@ describe('tty renderer', () => {
       '',
     ]);
     expect(TEST_ERROR).toContain('exit code: 1');
+  });
+
+  it('follows the terminal when it is resized', async () => {
+    const captured = captureOutput();
+    let size = { columns: 60, rows: 30 };
+    const renderer = createTtyRenderer({ output: captured.output, color: false, getSize: () => size, now: () => clock });
+    renderer.sink(ev.started(0, 's', '[1/1] RUN make'));
+    size = { columns: 40, rows: 30 };
+    at(100);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(visible(captured.chunks[0] ?? '')[1]).toBe(`${' => [1/1] RUN make'.padEnd(53)}  0.0s`);
+    expect(visible(captured.chunks[1] ?? '')[1]).toBe(`${' => [1/1] RUN make'.padEnd(33)}  0.1s`);
+    await renderer.finish();
   });
 
   it('ends with the warnings, in yellow when colours are on', async () => {

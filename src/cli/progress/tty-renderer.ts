@@ -14,10 +14,17 @@ export interface TtyRendererOptions {
   /** Terminal width (default 80) and height (default 24). */
   readonly columns?: number | undefined;
   readonly rows?: number | undefined;
+  /** The terminal's current size, asked before each frame (follows resizes; wins over the fixed one). */
+  readonly getSize?: (() => TerminalSize) | undefined;
   /** Colours for ended steps, errors and output tails (default true; NO_COLOR turns them off). */
   readonly color?: boolean;
   /** The clock events are stamped with (default `performance.now`). */
   readonly now?: () => number;
+}
+
+export interface TerminalSize {
+  readonly columns?: number | undefined;
+  readonly rows?: number | undefined;
 }
 
 const HIDE_CURSOR = '\x1b[?25l';
@@ -41,10 +48,11 @@ export function createTtyRenderer(options: TtyRendererOptions): ProgressRenderer
   let finishing: Promise<void> | undefined;
 
   const frameText = (final: boolean, at: number): string => {
+    const size = options.getSize?.() ?? {};
     const lines = renderFrame(collector.state, {
       now: at,
-      columns: Math.max(options.columns ?? 80, 20),
-      rows: Math.max(options.rows ?? 24, 3),
+      columns: Math.max(size.columns ?? options.columns ?? 80, 20),
+      rows: Math.max(size.rows ?? options.rows ?? 24, 3),
       final,
       color: options.color ?? true,
       tailCounts,
