@@ -43,7 +43,8 @@ async function* readBlob(client: RegistryClient, options: OpenBlobOptions): Asyn
     const response = await client.send({
       method: 'GET',
       url: `/v2/${options.repository}/blobs/${options.digest}`,
-      headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
+      // identity: fetch would otherwise undo a Content-Encoding and the digest would not match
+      headers: offset > 0 ? { Range: `bytes=${offset}-`, 'Accept-Encoding': 'identity' } : { 'Accept-Encoding': 'identity' },
       scopes: [repositoryScope(options.repository, ['pull'])],
       expect: [200, 206],
       ctx,

@@ -3,7 +3,6 @@ import { BuildError } from '../errors/index.js';
 import { parseAuthChallenges, pickChallenge } from './challenge.js';
 import type { AuthChallenge } from './challenge.js';
 import type { Credential } from './credentials.js';
-import { registryApiHost, registrySchemes } from './endpoint.js';
 import { Redactor } from './redact.js';
 import { errorFromNetwork, errorFromResponse } from './registry-error.js';
 import type { RegistryContext } from './registry-error.js';
@@ -11,6 +10,8 @@ import { DEFAULT_RETRY, isAbortError, isRetryableNetworkError, isRetryableStatus
 import type { RetryPolicy } from './retry.js';
 import { streamRequest } from './stream-request.js';
 import { fetchBearerToken } from './token.js';
+import { pingRegistry } from './ping.js';
+import type { PingResult } from './ping.js';
 import type { BearerToken } from './token.js';
 
 export const USER_AGENT = 'stagecraft/0.1';
@@ -49,11 +50,6 @@ export interface RegistryRequest {
 /** Whether a body is a stream (sent with node's http client: see stream-request.ts). */
 function isStream(body: RequestBody | undefined): body is Readable | AsyncIterable<Uint8Array> {
   return body instanceof Readable || (typeof body === 'object' && Symbol.asyncIterator in body && !(body instanceof ReadableStream));
-}
-
-interface PingResult {
-  readonly base: string;
-  readonly challenge: AuthChallenge | undefined;
 }
 
 /**
@@ -108,41 +104,16 @@ export class RegistryClient {
   }
 
   async #doPing(signal: AbortSignal | undefined, ctx: RegistryContext): Promise<PingResult> {
-    const host = registryApiHost(this.registry);
-    const schemes = registrySchemes(this.registry, this.#options.insecure ?? false);
-    let lastError: unknown;
-    for (const scheme of schemes) {
-      const base = `${scheme}://${host}`;
-      for (let attempt = 1; ; attempt++) {
-        let response: Response;
-        try {
-          response = await fetch(`${base}/v2/`, {
-            headers: { 'User-Agent': this.#userAgent },
-            ...(signal === undefined ? {} : { signal }),
-          });
-        } catch (err) {
-          if (isAbortError(err)) throw err;
-          lastError = err;
-          if (attempt < this.#retry.attempts && isRetryableNetworkError(err) && schemes.length === 1) {
-            await sleep(retryDelay(this.#retry, attempt), signal);
-            continue;
-          }
-          break; // try the next scheme, if any
-        }
-        if (isRetryableStatus(response.status) && attempt < this.#retry.attempts) {
-          await response.body?.cancel();
-          await sleep(retryDelay(this.#retry, attempt, response.headers.get('retry-after')), signal);
-          continue;
-        }
-        if (response.status >= 500) throw await errorFromResponse(response, ctx, { redactor: this.redactor, attempts: attempt });
-        await response.body?.cancel();
-        const challenge =
-          response.status === 401 ? pickChallenge(parseAuthChallenges(response.headers.get('www-authenticate'))) : undefined;
-        this.#challenge = challenge;
-        return { base, challenge };
-      }
-    }
-    throw errorFromNetwork(lastError, ctx, { redactor: this.redactor });
+    const result = await pingRegistry(this.registry, {
+      insecure: this.#options.insecure ?? false,
+      retry: this.#retry,
+      userAgent: this.#userAgent,
+      redactor: this.redactor,
+      ctx,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    this.#challenge = result.challenge;
+    return result;
   }
 
   async #authorization(scopes: readonly string[], signal: AbortSignal | undefined): Promise<string | undefined> {
