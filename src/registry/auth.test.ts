@@ -109,6 +109,38 @@ describe('registry authentication', () => {
     }
   });
 
+  it('uses a stored identity token with the OAuth2 refresh grant', async () => {
+    const fake = await start({ kind: 'bearer', refreshToken: 'refresh-me-please' });
+    const digest = await publishImage(fake, 'private/app', 'v1', await randomImage([500]));
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [fake.host]: { identitytoken: 'refresh-me-please' } } }));
+    const remote = await remoteImage({ registry: fake.host, repository: 'private/app', tag: 'v1' }, { credentials: { configDir: dir }, retry: FAST });
+    expect(await remote.digest()).toBe(digest);
+    const grants = fake.requests.filter((r) => r.path === '/token');
+    expect(grants.map((r) => r.method)).toEqual(['POST']);
+  });
+
+  it('falls back to the GET token flow where the service has no OAuth2 endpoint', async () => {
+    const fake = await start({ kind: 'bearer', anonymousPull: true });
+    const digest = await publishImage(fake, 'pub/app', 'v1', await randomImage([500]));
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [fake.host]: { identitytoken: 'not-known-here' } } }));
+    const remote = await remoteImage({ registry: fake.host, repository: 'pub/app', tag: 'v1' }, { credentials: { configDir: dir }, retry: FAST });
+    expect(await remote.digest()).toBe(digest);
+    expect(fake.requests.filter((r) => r.path === '/token').map((r) => r.method)).toEqual(['POST', 'GET']);
+  });
+
+  it('fetches a new token when the cached one has expired', async () => {
+    const fake = await start({ kind: 'bearer', anonymousPull: true, expiresIn: 1 });
+    await publishImage(fake, 'pub/app', 'v1', await randomImage([500]));
+    const clients = new RegistryClientPool({ credentials: false, retry: FAST });
+    const ref = { registry: fake.host, repository: 'pub/app', tag: 'v1' };
+    await remoteImage(ref, { clients });
+    await remoteImage(ref, { clients });
+    expect(fake.requests.filter((r) => r.path === '/token')).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await remoteImage(ref, { clients });
+    expect(fake.requests.filter((r) => r.path === '/token')).toHaveLength(2);
+  });
+
   it('exchanges stored credentials for a token to a private repository', async () => {
     const fake = await start({ kind: 'bearer', username: USER, password: PASSWORD });
     const digest = await publishImage(fake, 'private/app', 'v1', await randomImage([500]));

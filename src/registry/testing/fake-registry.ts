@@ -23,6 +23,8 @@ export type FakeAuth =
       readonly anonymousPull?: boolean;
       /** Token lifetime the service announces (seconds). */
       readonly expiresIn?: number;
+      /** A refresh token the OAuth2 POST grant accepts; without it POST /token is a 404. */
+      readonly refreshToken?: string;
     };
 
 /** One request as the fake saw it. */
@@ -142,14 +144,26 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     username !== undefined && header === 'Basic ' + Buffer.from(`${username}:${password ?? ''}`).toString('base64');
 
   /** Handles /token: grants the asked scopes the credentials allow. */
-  const serveToken = (req: IncomingMessage, res: ServerResponse, url: URL): true => {
+  const serveToken = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<true> => {
     if (auth.kind !== 'bearer') return distributionError(res, 404, 'NOT_FOUND', 'no token service');
-    const authenticated = basicOk(req.headers.authorization, auth.username, auth.password);
-    if (req.headers.authorization !== undefined && !authenticated) {
-      return distributionError(res, 401, 'UNAUTHORIZED', 'authentication required: bad username or password');
+    let authenticated: boolean;
+    let scopes: string[];
+    if (req.method === 'POST') {
+      // the OAuth2 refresh-token grant
+      if (auth.refreshToken === undefined) return distributionError(res, 404, 'NOT_FOUND', 'no oauth endpoint');
+      const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+      authenticated = form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === auth.refreshToken;
+      if (!authenticated) return distributionError(res, 401, 'UNAUTHORIZED', 'invalid refresh token');
+      scopes = (form.get('scope') ?? '').split(' ').filter((x) => x !== '');
+    } else {
+      authenticated = basicOk(req.headers.authorization, auth.username, auth.password);
+      if (req.headers.authorization !== undefined && !authenticated) {
+        return distributionError(res, 401, 'UNAUTHORIZED', 'authentication required: bad username or password');
+      }
+      scopes = url.searchParams.getAll('scope');
     }
     const granted = new Set<string>();
-    for (const scope of url.searchParams.getAll('scope')) {
+    for (const scope of scopes) {
       const [kind, name, actions] = scope.split(':');
       if (kind !== 'repository' || name === undefined || actions === undefined) continue;
       for (const action of actions.split(',')) {
@@ -160,7 +174,8 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     tokens.set(token, granted);
     issuedTokens.push(token);
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ token, expires_in: auth.expiresIn ?? 300, issued_at: new Date().toISOString() }));
+    const field = req.method === 'POST' ? 'access_token' : 'token';
+    res.end(JSON.stringify({ [field]: token, expires_in: auth.expiresIn ?? 300, issued_at: new Date().toISOString() }));
     return true;
   };
 
