@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +30,19 @@ describe('decompressDetected', () => {
     const { stream } = await decompressDetected(Readable.from(chunks), 'x');
     expect((await streamBytes(stream)).equals(data)).toBe(true);
   });
-  it('refuses zstd', async () => {
-    await expect(decompressDetected(Readable.from([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2])]), 'blob')).rejects.toMatchObject({ code: 'UNSUPPORTED_COMPRESSION' });
+  it('reads zstd data written by the zstd program, in small chunks too', async () => {
+    const data = Buffer.from('0123456789abcdef'.repeat(20000));
+    const encoded = execFileSync('zstd', ['-q', '-c', '-3'], { input: data });
+    const chunks = Array.from({ length: Math.ceil(encoded.length / 13) }, (_, i) => encoded.subarray(i * 13, i * 13 + 13));
+    const { compression, stream } = await decompressDetected(Readable.from(chunks), 'x');
+    expect(compression).toBe('zstd');
+    expect((await streamBytes(stream)).equals(data)).toBe(true);
+  });
+  it('fails a corrupt or truncated zstd stream on the stream', async () => {
+    const encoded = execFileSync('zstd', ['-q', '-c'], { input: Buffer.from('x'.repeat(5000)) });
+    const truncated = await decompressDetected(Readable.from([encoded.subarray(0, encoded.length - 4)]), 'blob');
+    await expect(streamBytes(truncated.stream)).rejects.toThrow();
+    const garbage = await decompressDetected(Readable.from([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xff, 0xff, 0xff, 0xff, 1, 2, 3])]), 'blob');
+    await expect(streamBytes(garbage.stream)).rejects.toThrow();
   });
 });

@@ -4,8 +4,9 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { BuildError } from '../errors/index.js';
 import type { LayerCompression } from '../oci/index.js';
 import { peekStream } from './streams.js';
+import { createZstdDecompress } from './zstd.js';
 
-/** What the first bytes of a blob say it is. Only `none` and `gzip` can be read today. */
+/** What the first bytes of a blob say it is. `none`, `gzip` and `zstd` can be read. */
 export type DetectedCompression = LayerCompression | 'xz' | 'bzip2';
 
 const MAGIC: ReadonlyArray<readonly [DetectedCompression, readonly number[]]> = [
@@ -26,7 +27,7 @@ export function detectCompression(head: Uint8Array): DetectedCompression {
   return 'none';
 }
 
-/** The error for a compression we recognise but cannot decode (zstd, xz, bzip2 today). */
+/** The error for a compression we recognise but cannot decode (xz, bzip2 as layers; zstd for writing). */
 export function unsupportedCompression(kind: DetectedCompression, source: string): BuildError<'UNSUPPORTED_COMPRESSION'> {
   const hint =
     kind === 'zstd'
@@ -48,6 +49,8 @@ export function decompress(stream: Readable, compression: DetectedCompression, s
       return stream;
     case 'gzip':
       return pipeline(stream, createGunzip(), ignore);
+    case 'zstd':
+      return pipeline(stream, createZstdDecompress(), ignore);
     default:
       stream.destroy();
       throw unsupportedCompression(compression, source);

@@ -51,7 +51,7 @@ export function layerFromOpener(openRaw: () => Promise<Readable>, options: Layer
     const { head, stream } = await peekStream(await openRaw(), MAGIC_LENGTH);
     stream.destroy();
     const kind = detectCompression(head);
-    if (kind !== 'none' && kind !== 'gzip') throw unsupportedCompression(kind, source);
+    if (kind !== 'none' && kind !== 'gzip' && kind !== 'zstd') throw unsupportedCompression(kind, source);
     return kind;
   });
   const output = async (): Promise<LayerCompression> => (wanted === 'keep' ? await detected() : wanted);
