@@ -66,6 +66,12 @@ export type ErrorCode =
   | 'RUNTIME_UNAVAILABLE'
   | 'USER_NOT_FOUND'
   | 'INVALID_USER'
+  // COPY and ADD: sources, downloads, archives, applying files into a rootfs
+  | 'COPY_SOURCE_NOT_FOUND'
+  | 'INVALID_COPY_OPTION'
+  | 'COPY_FAILED'
+  | 'CHECKSUM_MISMATCH'
+  | 'DOWNLOAD_FAILED'
   // command line
   | 'USAGE';
 

@@ -1,0 +1,180 @@
+import { constants } from 'node:fs';
+import { chmod, copyFile, lchown, link, lstat, lutimes, mkdir, symlink, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { BuildError } from '../../errors/index.js';
+import { resolveInRoot } from '../../runtime/index.js';
+import type { ChmodSpec } from './chmod.js';
+import { applyChmod } from './chmod.js';
+import type { Owner } from './chown.js';
+import { copyFailed, errnoCode, insideRoot } from './copy-errors.js';
+import { makeDirs } from './make-dirs.js';
+import { makeSpecialNode } from './special-node.js';
+import { entryHostPath } from './selection.js';
+import type { SelectedSource, SourceEntry } from './selection.js';
+
+/** What every copy of one COPY/ADD step shares. */
+export interface CopySettings {
+  /** The root filesystem written into (the step's merged mount point). */
+  readonly destRoot: string;
+  readonly owner: Owner | undefined;
+  readonly chmod: ChmodSpec | undefined;
+  /** Whether ownership is set (only root can); otherwise files keep the process's owner. */
+  readonly applyOwners: boolean;
+  /** A fixed time for everything written (SOURCE_DATE_EPOCH); source times are kept otherwise. */
+  readonly timestamp: Date | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+export interface CopyCounters {
+  files: number;
+  bytes: number;
+  readonly warnings: string[];
+}
+
+/** Mode of the parent directories a copy creates: an octal --chmod, else 0755 (fsutil). */
+export function parentDirMode(settings: CopySettings): number {
+  return settings.chmod?.kind === 'octal' ? settings.chmod.mode : 0o755;
+}
+
+/** fsutil's split of the destination: with a trailing `/` (or `/.`) the whole path must be a directory. */
+function ensuredDir(dest: string): string {
+  const slash = dest.lastIndexOf('/');
+  const last = dest.slice(slash + 1);
+  return last === '' || last === '.' ? dest : dest.slice(0, slash + 1);
+}
+
+async function lstatOrUndefined(path: string): Promise<import('node:fs').Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+const seconds = (ns: bigint): number => Number(ns / 1000n) / 1e6;
+
+interface PendingDir {
+  readonly target: string;
+  readonly entry: SourceEntry;
+  /** Whether the entry's owner and mode are applied (false: only its times, for the top directory that existed). */
+  readonly fullInfo: boolean;
+}
+
+/**
+ * Copies one selected source into the destination as fsutil's Copy does: the destination path is
+ * resolved inside the rootfs (a symlink on it is followed there, never out of it); a file copied
+ * onto an existing directory goes inside it under its own name; a directory's contents are merged
+ * into the target, created when missing; existing files and symlinks in the way are replaced, an
+ * existing directory is never replaced by a file, nor a file (or symlink) by a directory. Entries
+ * keep their mode and times, owners become the --chown user (or stay as the selection says),
+ * hardlinks within the source stay hardlinks.
+ */
+export async function copySource(source: SelectedSource, dest: string, settings: CopySettings, counters: CopyCounters): Promise<void> {
+  const root = settings.destRoot;
+  const shown = (host: string): string => insideRoot(root, host);
+  const dirOptions = { root, mode: parentDirMode(settings), owner: settings.owner, applyOwners: settings.applyOwners, timestamp: settings.timestamp };
+  const created: string[] = [];
+
+  const ensure = ensuredDir(dest);
+  if (ensure !== '') created.push(...(await makeDirs(await resolveInRoot(root, ensure), dirOptions)));
+
+  const top = source.entries[0];
+  if (top === undefined) return;
+  const dstHost = await resolveInRoot(root, dest);
+  const destStat = await lstatOrUndefined(dstHost);
+  const sourceIsDir = top.type === 'dir';
+  let target = dstHost;
+  if (!sourceIsDir && destStat?.isDirectory() === true) target = join(dstHost, source.name);
+  const parent = sourceIsDir && destStat === undefined ? target : dirname(target);
+  if (target !== root) created.push(...(await makeDirs(parent, dirOptions)));
+
+  const pendingDirs: PendingDir[] = [];
+  const inodes = new Map<bigint, string>();
+  for (const entry of source.entries) {
+    settings.signal?.throwIfAborted();
+    const out = entry.rel === '' ? target : join(target, entry.rel);
+    const isTop = entry.rel === '';
+    try {
+      if (entry.type === 'dir') {
+        const existing = await lstatOrUndefined(out);
+        if (existing === undefined) {
+          await mkdir(out, 0o700);
+          pendingDirs.push({ target: out, entry, fullInfo: true });
+        } else if (!existing.isDirectory()) {
+          throw copyFailed(`cannot copy to non-directory: ${shown(out)}`, undefined, { path: shown(out) });
+        } else {
+          pendingDirs.push({ target: out, entry, fullInfo: !isTop });
+        }
+        continue;
+      }
+      const existing = await lstatOrUndefined(out);
+      if (existing?.isDirectory() === true) {
+        throw copyFailed(`cannot replace to directory ${shown(out)} with file`, undefined, { path: shown(out) });
+      }
+      if (existing !== undefined) await unlink(out);
+      await writeEntry(source, entry, out, inodes, counters);
+      await applyInfo(out, entry, settings);
+    } catch (error) {
+      if (error instanceof BuildError || (error as Error).name === 'AbortError') throw error;
+      throw copyFailed(`failed to copy ${source.path}${entry.rel === '' ? '' : '/' + entry.rel} to ${shown(out)}: ${(error as Error).message}`, error, {
+        source: source.path,
+        destination: shown(out),
+      });
+    }
+  }
+  // directories last, innermost first: writing into a directory changes its mtime
+  for (const pending of pendingDirs.reverse()) {
+    if (pending.fullInfo) await applyInfo(pending.target, pending.entry, settings);
+    else await setTimes(pending.target, pending.entry, settings);
+  }
+  if (settings.timestamp !== undefined) for (const dir of created.reverse()) await lutimes(dir, settings.timestamp, settings.timestamp);
+}
+
+async function writeEntry(source: SelectedSource, entry: SourceEntry, out: string, inodes: Map<bigint, string>, counters: CopyCounters): Promise<void> {
+  const from = entryHostPath(source, entry);
+  switch (entry.type) {
+    case 'file': {
+      const first = entry.nlink > 1 ? inodes.get(entry.ino) : undefined;
+      if (first !== undefined) {
+        await link(first, out);
+      } else {
+        if (entry.nlink > 1) inodes.set(entry.ino, out);
+        await copyFile(from, out, constants.COPYFILE_EXCL);
+        counters.bytes += entry.size;
+      }
+      counters.files++;
+      return;
+    }
+    case 'symlink':
+      await symlink(entry.linkTarget ?? '', out);
+      counters.files++;
+      return;
+    case 'fifo':
+    case 'char-device':
+    case 'block-device':
+      await makeSpecialNode(out, entry.type, entry.rdev);
+      counters.files++;
+      return;
+    case 'socket':
+      counters.warnings.push(`skipped socket ${source.path}/${entry.rel}: sockets cannot be copied`);
+      return;
+    case 'dir':
+      return;
+  }
+}
+
+async function setTimes(target: string, entry: SourceEntry, settings: CopySettings): Promise<void> {
+  if (settings.timestamp !== undefined) await lutimes(target, settings.timestamp, settings.timestamp);
+  else await lutimes(target, seconds(entry.atimeNs), seconds(entry.mtimeNs));
+}
+
+/** fsutil's copyFileInfo: owner, then mode (never on a symlink), then times. */
+async function applyInfo(target: string, entry: SourceEntry, settings: CopySettings): Promise<void> {
+  if (settings.applyOwners) {
+    const owner = settings.owner ?? { uid: entry.uid, gid: entry.gid };
+    await lchown(target, owner.uid, owner.gid);
+  }
+  if (entry.type !== 'symlink') await chmod(target, applyChmod(settings.chmod, entry.mode, entry.type === 'dir'));
+  await setTimes(target, entry, settings);
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Digest } from '../../oci/index.js';
+import { toDigest } from '../../oci/index.js';
+import { createLimiter } from './limit.js';
+import { entryHostPath } from './selection.js';
+import type { SelectedSource, SourceEntry } from './selection.js';
+
+/** The sha256 (hex) of a regular file's content. */
+export type FileHasher = (source: SelectedSource, entry: SourceEntry, options: { readonly signal?: AbortSignal }) => Promise<string>;
+
+export interface DigestCopySourcesOptions {
+  /** How file contents are hashed: the build context passes its stat-cached ContextDigester. */
+  readonly hashFile?: FileHasher;
+  /** Files hashed at once (default 8). */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Streams a file through sha256 (one chunk in memory at a time). */
+export async function sha256File(path: string, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash, signal !== undefined ? { signal } : {});
+  return hash.digest('hex');
+}
+
+/** The default FileHasher: reads the file every time. */
+export const readingFileHasher: FileHasher = (source, entry, options) => sha256File(entryHostPath(source, entry), options.signal);
+
+/**
+ * One digest over everything a COPY will read, for its cache key: per source its path and kind,
+ * and per entry its relative path, type, permission bits, owner, symlink target, device number,
+ * hardlink partner and content digest. Times are left out (as in BuildKit's content checksums),
+ * so touching a file does not invalidate the step; a change to the content or the mode of a
+ * selected file does, and a file outside the selection cannot.
+ */
+export async function digestCopySources(selection: readonly SelectedSource[], options: DigestCopySourcesOptions = {}): Promise<Digest> {
+  const hashFile = options.hashFile ?? readingFileHasher;
+  const limit = createLimiter(options.concurrency ?? 8);
+  const signal = options.signal;
+  const contents = await Promise.all(
+    selection.map((source) =>
+      Promise.all(
+        source.entries.map((entry) =>
+          entry.type === 'file' ? limit(() => hashFile(source, entry, signal !== undefined ? { signal } : {})) : Promise.resolve(''),
+        ),
+      ),
+    ),
+  );
+  const hash = createHash('sha256');
+  selection.forEach((source, s) => {
+    hash.update(`source\0${source.path}\0${source.contents ? 'contents' : 'self'}\n`);
+    const firstByInode = new Map<bigint, string>();
+    source.entries.forEach((entry, e) => {
+      let link = '';
+      if (entry.type === 'file' && entry.nlink > 1) {
+        const first = firstByInode.get(entry.ino);
+        if (first === undefined) firstByInode.set(entry.ino, entry.rel);
+        else link = first;
+      }
+      const fields = [
+        entry.rel,
+        entry.type,
+        entry.mode.toString(8),
+        String(entry.uid),
+        String(entry.gid),
+        entry.linkTarget ?? '',
+        entry.type === 'char-device' || entry.type === 'block-device' ? String(entry.rdev) : '',
+        link,
+        contents[s]?.[e] ?? '',
+      ];
+      hash.update(fields.join('\0') + '\n');
+    });
+  });
+  return toDigest('sha256:' + hash.digest('hex'));
+}

@@ -1,0 +1,166 @@
+import type { BigIntStats } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PatternMatcher } from '../../context/index.js';
+import type { ContextEntryType } from '../../context/index.js';
+import { errnoCode } from './copy-errors.js';
+
+/** What a copy knows about one path of a source tree (lstat: symlinks are described, not followed). */
+export interface SourceStat {
+  readonly type: ContextEntryType;
+  /** Permission bits with setuid/setgid/sticky (`st_mode & 0o7777`). */
+  readonly mode: number;
+  readonly size: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly atimeNs: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+  readonly ino: bigint;
+  readonly dev: bigint;
+  readonly nlink: number;
+  readonly rdev: number;
+  /** A symlink's target as stored. */
+  readonly linkTarget?: string;
+}
+
+const MAX_SYMLINK_HOPS = 255;
+
+export function statType(stats: BigIntStats): ContextEntryType {
+  if (stats.isFile()) return 'file';
+  if (stats.isDirectory()) return 'dir';
+  if (stats.isSymbolicLink()) return 'symlink';
+  if (stats.isFIFO()) return 'fifo';
+  if (stats.isSocket()) return 'socket';
+  if (stats.isCharacterDevice()) return 'char-device';
+  return 'block-device';
+}
+
+export function toSourceStat(stats: BigIntStats, linkTarget: string | undefined): SourceStat {
+  const type = statType(stats);
+  return {
+    type,
+    mode: Number(stats.mode & 0o7777n),
+    size: type === 'dir' ? 0 : Number(stats.size),
+    uid: Number(stats.uid),
+    gid: Number(stats.gid),
+    atimeNs: stats.atimeNs,
+    mtimeNs: stats.mtimeNs,
+    ctimeNs: stats.ctimeNs,
+    ino: stats.ino,
+    dev: stats.dev,
+    nlink: Number(stats.nlink),
+    rdev: Number(stats.rdev),
+    ...(linkTarget !== undefined ? { linkTarget } : {}),
+  };
+}
+
+const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/**
+ * A directory seen the way a COPY sees its source: the build context after .dockerignore, or a
+ * stage's root filesystem. Paths are relative to the root, `/`-separated, without a leading `/`
+ * (`''` is the root). An ignored path does not exist, except a directory that holds a path an
+ * exception (`!pattern`) re-includes: BuildKit sends that directory as the parent of what it
+ * holds, so it exists with only those children.
+ */
+export class SourceTree {
+  private readonly visibleDirs = new Map<string, Promise<boolean>>();
+
+  constructor(
+    readonly root: string,
+    private readonly ignore?: PatternMatcher,
+  ) {}
+
+  hostPath(rel: string): string {
+    return rel === '' ? this.root : join(this.root, rel);
+  }
+
+  /** lstat of a visible path; undefined when it does not exist or is ignored. */
+  async lstat(rel: string): Promise<SourceStat | undefined> {
+    let stats: BigIntStats;
+    try {
+      stats = await lstat(this.hostPath(rel), { bigint: true });
+    } catch (error) {
+      if (['ENOENT', 'ENOTDIR'].includes(errnoCode(error) ?? '')) return undefined;
+      throw error;
+    }
+    if (rel !== '' && !(await this.visible(rel, stats.isDirectory()))) return undefined;
+    const target = stats.isSymbolicLink() ? await readlink(this.hostPath(rel)) : undefined;
+    return toSourceStat(stats, target);
+  }
+
+  /** The visible names in directory `rel`, in byte order (as Go's ReadDir sorts them). */
+  async readdir(rel: string): Promise<string[]> {
+    const dirents = await readdir(this.hostPath(rel), { withFileTypes: true });
+    const names: string[] = [];
+    for (const dirent of dirents) {
+      const path = rel === '' ? dirent.name : `${rel}/${dirent.name}`;
+      if (await this.visible(path, dirent.isDirectory())) names.push(dirent.name);
+    }
+    return names.sort(byBytes);
+  }
+
+  /**
+   * `rel` with every symlink on the way followed inside the root (an absolute target starts again
+   * at the root, `..` stops there), as containerd's RootPath resolves it. With `followFinal`
+   * false a final symlink is kept. Components that do not exist are kept as written.
+   */
+  async resolve(rel: string, followFinal: boolean): Promise<string> {
+    const pending = rel.split('/').filter((part) => part !== '' && part !== '.');
+    const resolved: string[] = [];
+    let hops = 0;
+    // below a missing (or ignored) component nothing exists: resolution there is only lexical
+    let missingAt = Infinity;
+    for (let part = pending.shift(); part !== undefined; part = pending.shift()) {
+      if (part === '..') {
+        resolved.pop();
+        if (resolved.length <= missingAt) missingAt = Infinity;
+        continue;
+      }
+      if (resolved.length > missingAt || (pending.length === 0 && !followFinal)) {
+        resolved.push(part);
+        continue;
+      }
+      const stat = await this.lstat([...resolved, part].join('/'));
+      if (stat?.type !== 'symlink') {
+        if (stat === undefined) missingAt = resolved.length;
+        resolved.push(part);
+        continue;
+      }
+      hops++;
+      if (hops > MAX_SYMLINK_HOPS) throw Object.assign(new Error(`too many levels of symbolic links: ${rel}`), { code: 'ELOOP' });
+      const target = stat.linkTarget ?? '';
+      if (target.startsWith('/')) resolved.length = 0;
+      pending.unshift(...target.split('/').filter((p) => p !== '' && p !== '.'));
+    }
+    return resolved.join('/');
+  }
+
+  /** Whether an existing path survives the ignore rules. */
+  private async visible(rel: string, isDir: boolean): Promise<boolean> {
+    const ignore = this.ignore;
+    if (ignore === undefined || !ignore.matches(rel)) return true;
+    if (!isDir || !ignore.hasExclusions) return false;
+    let known = this.visibleDirs.get(rel);
+    if (known === undefined) {
+      known = this.holdsVisible(rel);
+      this.visibleDirs.set(rel, known);
+    }
+    return known;
+  }
+
+  /** Whether an ignored directory holds anything an exception re-includes. */
+  private async holdsVisible(rel: string): Promise<boolean> {
+    let dirents;
+    try {
+      dirents = await readdir(this.hostPath(rel), { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const dirent of dirents) {
+      if (await this.visible(`${rel}/${dirent.name}`, dirent.isDirectory())) return true;
+    }
+    return false;
+  }
+}
