@@ -8,7 +8,6 @@ import { Decompress } from 'fzstd';
  * A truncated stream fails at the end with an error whose code is `Z_BUF_ERROR`, as gunzip's does.
  */
 export function createZstdDecompress(): Transform {
-  let decoder: Decompress;
   let ended = false;
   const transform = new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
@@ -34,7 +33,8 @@ export function createZstdDecompress(): Transform {
       }
     },
   });
-  decoder = new Decompress((data, final) => {
+  // Declared after the transform that calls it; both callbacks only run once it exists.
+  const decoder = new Decompress((data, final) => {
     if (data.length > 0) transform.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     if (final === true) ended = true;
   });
