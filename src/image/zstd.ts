@@ -42,7 +42,7 @@ export function createZstdDecompress(): Transform {
 }
 
 function toStreamError(err: unknown): Error {
-  const error = err instanceof Error ? (err as NodeJS.ErrnoException) : new Error(String(err));
+  const error: NodeJS.ErrnoException = err instanceof Error ? err : new Error(String(err));
   error.code ??= 'Z_DATA_ERROR';
   return error;
 }
