@@ -1,5 +1,5 @@
-import { constants } from 'node:fs';
-import { chmod, lchown, link, lutimes, mkdir, open, rm, symlink, unlink } from 'node:fs/promises';
+import { chmodSync, closeSync, constants, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, openSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -68,6 +68,11 @@ function layerXattrs(header: LayerTarHeader): Map<string, Uint8Array> {
  * file system. Absolute names, `..` escapes, writing through a symlink and hard links to outside
  * the layer are refused (UNSAFE_LAYER_PATH); files are created with O_EXCL|O_NOFOLLOW and the
  * batch tools run with relative paths under `dest`, so nothing is written outside it.
+ *
+ * File system calls are synchronous on purpose: a base layer holds tens of thousands of small
+ * files, and a round trip through libuv's thread pool per call made unpacking ~4x slower than
+ * GNU tar (measured on tmpfs, 38k entries: 12-18 s async). The event loop still turns between
+ * chunks of the tar stream.
  */
 export async function extractLayerTar(stream: Readable, dest: string, options: ExtractLayerOptions): Promise<ExtractSummary> {
   const extraction = new Extraction(dest, options);
@@ -112,7 +117,7 @@ class Extraction {
       await this.#whiteout(header, parent, base);
       return;
     }
-    await this.#ensureDir(parent, header.name);
+    this.#ensureDir(parent, header.name);
     const existing = this.#known.get(rel);
     if (header.type === 'link') {
       await this.#hardlink(header, rel);
@@ -125,10 +130,10 @@ class Extraction {
     const abs = this.#abs(rel);
     switch (header.type) {
       case 'directory':
-        if (existing !== 'dir') await mkdir(abs, 0o700);
+        if (existing !== 'dir') mkdirSync(abs, 0o700);
         this.#known.set(rel, 'dir');
         this.#dirs.set(rel, meta);
-        if (this.#chown) await lchown(abs, meta.uid, meta.gid);
+        if (this.#chown) lchownSync(abs, meta.uid, meta.gid);
         if (this.#whitedOut.has(rel)) this.#opaque.add(rel);
         return;
       case 'file':
@@ -138,10 +143,10 @@ class Extraction {
         return;
       case 'symlink':
         if (header.linkname === '') throw invalidEntry(source, header.name, 'is a symlink without a target');
-        await symlink(header.linkname, abs);
+        symlinkSync(header.linkname, abs);
         this.#known.set(rel, 'symlink');
-        if (this.#chown) await lchown(abs, meta.uid, meta.gid);
-        await lutimes(abs, meta.atime, meta.mtime);
+        if (this.#chown) lchownSync(abs, meta.uid, meta.gid);
+        lutimesSync(abs, meta.atime, meta.mtime);
         return;
       case 'character-device':
       case 'block-device':
@@ -157,32 +162,31 @@ class Extraction {
   }
 
   async #writeFile(abs: string, meta: Meta, body: AsyncIterable<Uint8Array>): Promise<void> {
-    const handle = await open(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    const fd = openSync(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       for await (const chunk of body) {
         this.options.signal?.throwIfAborted();
-        const buf = chunk;
-        for (let done = 0; done < buf.length; ) done += (await handle.write(buf, done, buf.length - done)).bytesWritten;
+        for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
       }
       // chown before chmod: a chown clears setuid/setgid bits.
-      if (this.#chown) await handle.chown(meta.uid, meta.gid);
-      await handle.chmod(meta.mode);
-      await handle.utimes(meta.atime, meta.mtime);
+      if (this.#chown) fchownSync(fd, meta.uid, meta.gid);
+      fchmodSync(fd, meta.mode);
+      futimesSync(fd, meta.atime, meta.mtime);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 
   async #whiteout(header: LayerTarHeader, parent: string, base: string): Promise<void> {
     if (base === OPAQUE_MARKER) {
-      await this.#ensureDir(parent, header.name);
+      this.#ensureDir(parent, header.name);
       this.#opaque.add(parent);
       return;
     }
     if (base.startsWith(META_PREFIX)) return;
     const name = base.slice(WHITEOUT_PREFIX.length);
     if (name === '.' || name === '..') throw unsafeEntry(this.options.source, header.name, 'is a whiteout of "." or ".."');
-    await this.#ensureDir(parent, header.name);
+    this.#ensureDir(parent, header.name);
     const target = parent === '' ? name : `${parent}/${name}`;
     if (this.#known.has(target)) await this.#remove(target);
     this.#nodes.set(target, { ...IMPLIED_DIR, mode: 0, kind: 'whiteout', major: 0, minor: 0 });
@@ -191,7 +195,7 @@ class Extraction {
   }
 
   /** Makes sure `rel` is a directory this extraction holds, creating missing parents (0755, root). */
-  async #ensureDir(rel: string, entry: string): Promise<void> {
+  #ensureDir(rel: string, entry: string): void {
     if (rel === '' || this.#known.get(rel) === 'dir') return;
     for (const dir of [...ancestorsOf(rel), rel]) {
       const kind = this.#known.get(dir);
@@ -202,7 +206,7 @@ class Extraction {
         throw invalidEntry(this.options.source, entry, `needs ${JSON.stringify(dir)} to be a directory, but the layer made it a file`);
       }
       this.#nodes.delete(dir); // a whiteout then an entry below it: the directory is new (and opaque)
-      await mkdir(this.#abs(dir), 0o755);
+      mkdirSync(this.#abs(dir), 0o755);
       this.#known.set(dir, 'dir');
       this.#dirs.set(dir, IMPLIED_DIR);
       if (this.#whitedOut.has(dir)) this.#opaque.add(dir);
@@ -225,7 +229,7 @@ class Extraction {
     if (this.#known.has(rel)) await this.#remove(rel);
     this.#known.set(rel, kind);
     if (kind === 'node') this.#deferredLinks.push({ rel, target });
-    else await link(this.#abs(target), this.#abs(rel));
+    else linkSync(this.#abs(target), this.#abs(rel));
   }
 
   /** Removes what this extraction put at `rel` (and below it), with everything still pending there. */
@@ -238,7 +242,7 @@ class Extraction {
       }
       for (const set of [this.#opaque, this.#whitedOut]) for (const key of set) if (key !== rel && isWithin(key, rel)) set.delete(key);
     } else if (kind === 'file' || kind === 'symlink') {
-      await unlink(this.#abs(rel));
+      unlinkSync(this.#abs(rel));
     }
     this.#known.delete(rel);
     this.#nodes.delete(rel);
@@ -254,8 +258,8 @@ class Extraction {
     if (whiteouts.length > 0) {
       const template = join(this.options.scratchDir, 'whiteout');
       await makeWhiteoutTemplate(template, signal ? { signal } : {});
-      for (const rel of whiteouts) await link(template, this.#abs(rel));
-      await unlink(template);
+      for (const rel of whiteouts) linkSync(template, this.#abs(rel));
+      unlinkSync(template);
     }
     const devices: SpecialNode[] = [];
     for (const [rel, node] of this.#nodes) if (node.kind !== 'whiteout') devices.push({ rel, kind: node.kind, major: node.major, minor: node.minor });
@@ -263,11 +267,11 @@ class Extraction {
     for (const { rel } of devices) {
       const node = this.#nodes.get(rel);
       if (node === undefined) continue;
-      if (this.#chown) await lchown(this.#abs(rel), node.uid, node.gid);
-      await chmod(this.#abs(rel), node.mode);
-      await lutimes(this.#abs(rel), node.atime, node.mtime);
+      if (this.#chown) lchownSync(this.#abs(rel), node.uid, node.gid);
+      chmodSync(this.#abs(rel), node.mode);
+      lutimesSync(this.#abs(rel), node.atime, node.mtime);
     }
-    for (const { rel, target } of this.#deferredLinks) await link(this.#abs(target), this.#abs(rel));
+    for (const { rel, target } of this.#deferredLinks) linkSync(this.#abs(target), this.#abs(rel));
     const assignments: XattrAssignment[] = [...this.#xattrs].map(([rel, xattrs]) => ({ rel, xattrs }));
     const opaqueValue = new Map([[OPAQUE_XATTR, Buffer.from('y')]]);
     for (const rel of this.#opaque) assignments.push({ rel, xattrs: opaqueValue });
@@ -276,9 +280,9 @@ class Extraction {
     const root = this.#dirs.get('') ?? IMPLIED_DIR;
     for (const [rel, meta] of [...this.#dirs, ['', root] as const]) {
       const abs = this.#abs(rel);
-      if (rel === '' && this.#chown) await lchown(abs, meta.uid, meta.gid);
-      await chmod(abs, meta.mode);
-      if (meta !== IMPLIED_DIR) await lutimes(abs, meta.atime, meta.mtime);
+      if (rel === '' && this.#chown) lchownSync(abs, meta.uid, meta.gid);
+      chmodSync(abs, meta.mode);
+      if (meta !== IMPLIED_DIR) lutimesSync(abs, meta.atime, meta.mtime);
     }
     return { entries: this.#entries, whiteouts: whiteouts.length, opaqueDirs: this.#opaque.size };
   }

@@ -134,6 +134,16 @@ export async function readLayerTar(
   }
   let last = '(start of archive)';
   let fromCallback: unknown;
+  let fromBody: unknown;
+  // The content as the callback reads it: a read failure there is the tar's fault (truncated), not the callback's.
+  async function* readBody(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of body) yield chunk;
+    } catch (err) {
+      fromBody = err;
+      throw err;
+    }
+  }
   const consume = async (): Promise<void> => {
     for await (const entry of extractor) {
       options.signal?.throwIfAborted();
@@ -144,7 +154,7 @@ export async function readLayerTar(
       else pax ??= new Map(Object.entries(raw.pax as Record<string, string>).map(([key, value]) => [key, Buffer.from(value, 'utf8')]));
       last = raw.name;
       try {
-        await onEntry(layerHeader(raw, pax), entry as AsyncIterable<Uint8Array>);
+        await onEntry(layerHeader(raw, pax), readBody(entry as AsyncIterable<Uint8Array>));
       } catch (err) {
         fromCallback = err;
         throw err;
@@ -157,7 +167,7 @@ export async function readLayerTar(
   } catch (err) {
     stream.destroy();
     extractor.destroy();
-    if (err === fromCallback || isBuildError(err) || (err as Error).name === 'AbortError') throw err;
+    if ((err === fromCallback && err !== fromBody) || isBuildError(err) || (err as Error).name === 'AbortError') throw err;
     if (options.signal?.aborted === true) throw options.signal.reason;
     throw new BuildError('INVALID_ARCHIVE', `${options.source}: truncated or corrupt tar after entry ${JSON.stringify(last)} (${(err as Error).message})`, {
       details: { source: options.source, entry: last },
