@@ -183,6 +183,41 @@ describe.runIf(isRoot).each(kinds)('%s snapshots', (kind) => {
     expect(await describeTree(view.rootfs)).toEqual(expectedView);
   });
 
+  it('stacks type changes between layers without following lower symlinks', async () => {
+    if (skip()) return;
+    const outside = join(work, `outside-${kind}`);
+    await mkdir(outside, { recursive: true });
+    await writeFile(join(outside, 'target'), 'host file');
+    const bottom = await unpackSpecs([
+      { path: 'file-to-dir', content: 'was a file' },
+      { path: 'dir-to-file/inner', content: 'was in a dir' },
+      { path: 'dir-to-link/inner', content: 'was in a dir' },
+      { path: 'link-to-file', type: 'symlink', target: join(outside, 'target') },
+      { path: 'link-to-dir', type: 'symlink', target: outside },
+      { path: 'gone-dir/deep/file', content: 'deleted with its directory' },
+    ]);
+    const top = await unpackSpecs([
+      { path: 'file-to-dir/now', content: 'in a dir' },
+      { path: 'dir-to-file', content: 'now a file' },
+      { path: 'dir-to-link', type: 'symlink', target: 'file-to-dir' },
+      { path: 'link-to-file', content: 'replaces the link' },
+      { path: 'link-to-dir/inside', content: 'in a real dir' },
+      { path: '.wh.gone-dir' },
+    ]);
+    const snapshot = await prepare([top, bottom], kind);
+    expect(await describeTree(snapshot.rootfs)).toEqual([
+      `dir-to-file f 644 0:0 10 ${sha('now a file')}`,
+      'dir-to-link l 777 0:0 -> file-to-dir',
+      'file-to-dir d 755 0:0',
+      `file-to-dir/now f 644 0:0 8 ${sha('in a dir')}`,
+      'link-to-dir d 755 0:0',
+      `link-to-dir/inside f 644 0:0 13 ${sha('in a real dir')}`,
+      `link-to-file f 644 0:0 17 ${sha('replaces the link')}`,
+    ]);
+    expect(await readdir(outside)).toEqual(['target']);
+    expect(await readFile(join(outside, 'target'), 'utf8')).toBe('host file');
+  });
+
   it('commits nothing when nothing changed', async () => {
     if (skip()) return;
     const snapshot = await prepare(await stack(), kind);
