@@ -297,3 +297,43 @@ describe.runIf(isRoot)('overlay snapshots only', () => {
     expect(await readdir(activeDir(store.root)).catch(() => [])).toEqual(before);
   });
 });
+
+describe.runIf(isRoot)('where overlayfs cannot be mounted', () => {
+  it('auto picks the copying snapshotter (a store root on overlayfs itself)', async () => {
+    if (!overlay) return;
+    const base = join(work, 'nested');
+    for (const d of ['lower', 'upper', 'work', 'merged']) await mkdir(join(base, d), { recursive: true });
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${base}/lower,upperdir=${base}/upper,workdir=${base}/work`, `${base}/merged`]);
+    try {
+      const nestedRoot = join(base, 'merged', 'root');
+      expect(await overlayAvailable(nestedRoot)).toBe(false);
+      const lowers = [await unpackSpecs(ADD, nestedRoot), await unpackSpecs(BASE, nestedRoot)];
+      const snapshot = await prepareSnapshot(lowers, { root: nestedRoot });
+      held.push(snapshot);
+      expect(snapshot.kind).toBe('copy');
+      await writeFile(join(snapshot.rootfs, 'etc/passwd'), 'changed');
+      await writeFile(join(snapshot.rootfs, 'srv/www/new.html'), 'new');
+      const nestedStore = await openStore(nestedRoot);
+      const result = await snapshot.commit(nestedStore);
+      expect((await listLayerEntries(result?.layer ?? fail())).map((e) => e.name)).toEqual(['etc/', 'etc/passwd', 'srv/', 'srv/www/', 'srv/www/new.html']);
+      await snapshot.release();
+      // Deletions need whiteout devices, which overlayfs refuses to store: a clear error, not a silent loss.
+      const again = await prepareSnapshot(lowers, { root: nestedRoot });
+      held.push(again);
+      await unlink(join(again.rootfs, 'etc/hosts'));
+      await expect(again.commit(nestedStore)).rejects.toMatchObject({ code: 'SNAPSHOT_FAILED', hint: expect.stringContaining('not overlayfs') as unknown });
+    } finally {
+      await Promise.allSettled(held.splice(0).map((s) => s.release()));
+      execFileSync('umount', [`${base}/merged`]);
+    }
+  });
+
+  it('releaseAllSnapshots releases every snapshot this process holds', async () => {
+    const { releaseAllSnapshots } = await import('./prepare-snapshot.js');
+    const a = await prepareSnapshot([], { root: store.root, snapshotter: 'copy' });
+    const b = await prepareSnapshot([], { root: store.root });
+    await releaseAllSnapshots();
+    for (const s of [a, b]) expect(existsSync(join(activeDir(store.root), s.id))).toBe(false);
+  });
+});

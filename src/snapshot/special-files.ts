@@ -65,7 +65,13 @@ function relativeArg(rel: string): string {
 export async function makeWhiteoutTemplate(path: string, options: BatchOptions = {}): Promise<void> {
   const result = await runCommand('mknod', ['-m', '000', path, 'c', '0', '0'], options);
   options.signal?.throwIfAborted();
-  if (result.code !== 0) throw failed('creating an overlay whiteout (mknod)', result);
+  if (result.code !== 0) {
+    const error = failed('creating an overlay whiteout (mknod)', result);
+    throw new BuildError('SNAPSHOT_FAILED', error.message, {
+      hint: 'whiteouts need root and a store root on a file system that can hold them: not overlayfs itself (inside a container, put the store on a volume)',
+      details: error.details,
+    });
+  }
 }
 
 /** Creates device nodes and FIFOs under `dir` with one shell script (mode 000; callers set mode and owner). */
