@@ -72,6 +72,15 @@ export type ErrorCode =
   | 'COPY_FAILED'
   | 'CHECKSUM_MISMATCH'
   | 'DOWNLOAD_FAILED'
+  // the build engine
+  | 'BUILD_CANCELED'
+  | 'UNSUPPORTED_INSTRUCTION'
+  // containers: stagecraft run, ps, logs, stop, rm
+  | 'CONTAINER_NOT_FOUND'
+  | 'CONTAINER_NAME_IN_USE'
+  | 'CONTAINER_RUNNING'
+  | 'CONTAINER_START_FAILED'
+  | 'NETWORK_SETUP_FAILED'
   // command line
   | 'USAGE';
 

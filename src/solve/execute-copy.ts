@@ -1,0 +1,53 @@
+import { invariant } from '../errors/index.js';
+import { applyCopy } from '../ops/index.js';
+import type { CopyOp } from '../ops/index.js';
+import type { CommitResult } from '../snapshot/index.js';
+import type { LayerStepContext } from './layer-step.js';
+import type { BuildSession } from './session.js';
+import type { StepSources } from './step-inputs.js';
+import { changeInSnapshot, viewSnapshot } from './with-snapshot.js';
+
+/**
+ * COPY and ADD: the files are copied into a writable snapshot of the stage, from the build context
+ * (the selection listed for the key) or from a view of another stage's or an image's file system,
+ * with BuildKit's rules (applyCopy); the changes become a layer.
+ */
+export async function executeCopy(session: BuildSession, context: LayerStepContext, sources: StepSources): Promise<CommitResult | undefined> {
+  const i = context.step.instruction;
+  invariant(i.kind === 'copy' || i.kind === 'add', 'executeCopy needs a COPY or ADD step');
+  const op: Omit<CopyOp, 'destRoot'> = {
+    kind: i.kind,
+    destination: i.destinationPath,
+    sources: i.sources,
+    contents: i.contents,
+    chown: i.chown,
+    chmod: i.chmod,
+    exclude: i.exclude,
+    downloads: sources.downloads,
+    ...(i.kind === 'copy' ? { parents: i.parents } : { checksum: i.checksum, unpack: i.unpack }),
+  };
+  const options = { signal: session.signal };
+  const from = i.kind === 'copy' ? i.from : ({ kind: 'context' } as const);
+  if (from.kind === 'context') {
+    const source = await session.context();
+    return changeInSnapshot(session, context.fs, async (rootfs) => {
+      await applyCopy(
+        {
+          ...op,
+          destRoot: rootfs,
+          from: { root: source.root, kind: 'context', ...(source.ignore !== undefined ? { ignore: source.ignore } : {}) },
+          ...(sources.contextSelection !== undefined ? { selection: sources.contextSelection } : {}),
+        },
+        options,
+      );
+    });
+  }
+  const fs = from.kind === 'scratch' ? { key: context.fs.key, layers: [] } : sources.fsOf(from);
+  invariant(fs !== undefined, 'the source of a COPY --from was not built');
+  const kind = from.kind === 'stage' ? 'stage' : 'image';
+  return viewSnapshot(session, fs, (sourceRoot) =>
+    changeInSnapshot(session, context.fs, async (rootfs) => {
+      await applyCopy({ ...op, destRoot: rootfs, from: { root: sourceRoot, kind } }, options);
+    }),
+  );
+}

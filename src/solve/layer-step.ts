@@ -1,0 +1,94 @@
+import type { Platform } from '../oci/index.js';
+import type { PlanStage, PlanStep } from '../plan/index.js';
+import { stepCacheKey } from './cache-key.js';
+import type { CacheKey } from './cache-key.js';
+import { executeStep } from './execute-step.js';
+import { epochTime } from './history-times.js';
+import type { ConfigState } from './image-config.js';
+import type { BuildSession, FsLayer, FsState } from './session.js';
+import type { StageRunner } from './stage-runner.js';
+import { stepInputs } from './step-inputs.js';
+import type { StepSources } from './step-inputs.js';
+import { storedLayer } from '../snapshot/index.js';
+import { writeEmptyLayer } from './stored-layer.js';
+
+/** A step that changes the file system, with what it runs on. */
+export interface LayerStepContext {
+  readonly stage: PlanStage;
+  readonly step: PlanStep;
+  readonly fs: FsState;
+  readonly config: ConfigState;
+  readonly platform: Platform;
+  readonly stages: StageRunner;
+}
+
+/** The RUN network after the build's default (`--network`) is applied. */
+export function runNetwork(step: PlanStep, fallback: 'host' | 'none'): 'host' | 'none' | undefined {
+  if (step.instruction.kind !== 'run') return undefined;
+  const asked = step.instruction.network;
+  return asked === 'default' ? fallback : asked;
+}
+
+/**
+ * Runs one layer step (RUN, COPY, ADD, WORKDIR) or takes its result from the cache. Its key is
+ * the parent's key, the expanded instruction and its inputs' content digests; the same key asked
+ * for twice in one build runs once. Progress: started, then cached, done, failed or canceled.
+ */
+export async function runLayerStep(session: BuildSession, context: LayerStepContext): Promise<{ fs: FsState; created: string | undefined }> {
+  const { step, fs } = context;
+  let sources: StepSources;
+  try {
+    sources = await stepInputs(session, context);
+  } catch (err) {
+    throw session.locate(err, step);
+  }
+  try {
+    const network = runNetwork(step, session.options.network);
+    const key = stepCacheKey(fs.key, step.instruction, {
+      workdir: step.workdir,
+      inputs: sources.digests,
+      ...(network !== undefined ? { network } : {}),
+      ...(step.instruction.kind === 'workdir' ? { user: context.config.config.User ?? '' } : {}),
+    });
+    const layer = await session.steps.run(key, () => produce(session, context, key, sources));
+    return { fs: { key, layers: [...fs.layers, layer] }, created: layer.created };
+  } finally {
+    await sources.release();
+  }
+}
+
+async function produce(session: BuildSession, context: LayerStepContext, key: CacheKey, sources: StepSources): Promise<FsLayer> {
+  const { step, stage } = context;
+  const label = { label: step.label, number: step.number, stageId: stage.id, total: stage.stepTotal };
+  const id = `step:${key}`;
+  const hit = await session.cache.get(key);
+  if (hit !== undefined) {
+    session.startStep(id, label).cached();
+    session.cacheHits++;
+    return { diffId: hit.diffId, size: hit.size, created: hit.created, layer: storedLayer(session.store, hit.diffId, hit.size) };
+  }
+  return session.limit(async () => {
+    session.signal.throwIfAborted();
+    const events = session.startStep(id, label);
+    try {
+      const made = await executeStep(session, context, sources, events);
+      const created = session.options.epoch !== undefined ? epochTime(session.options.epoch) : new Date().toISOString();
+      const layer: FsLayer =
+        made !== undefined
+          ? { diffId: made.diffId, size: made.size, layer: made.layer, created, ...(made.dir !== undefined ? { dir: made.dir } : {}) }
+          : await emptyLayer(session, created);
+      await session.cache.put(key, { diffId: layer.diffId, size: layer.size, created });
+      session.stepsRun++;
+      events.done();
+      return layer;
+    } catch (err) {
+      events.failed(err);
+      throw session.locate(err, step);
+    }
+  });
+}
+
+async function emptyLayer(session: BuildSession, created: string): Promise<FsLayer> {
+  const { diffId, size } = await writeEmptyLayer(session.store, { lease: await session.lease() });
+  return { diffId, size, created, layer: storedLayer(session.store, diffId, size) };
+}

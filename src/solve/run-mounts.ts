@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { chmod, chown, mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BuildError, invariant } from '../errors/index.js';
+import type { ContentSource, PlannedMount } from '../plan/index.js';
+import { resolveInRoot } from '../runtime/index.js';
+import type { ExtraMountInput } from '../runtime/index.js';
+import { prepareSnapshot } from '../snapshot/index.js';
+import type { MutableSnapshot } from '../snapshot/index.js';
+import type { BuildSession, FsState } from './session.js';
+
+
+export interface PreparedMounts {
+  readonly mounts: ExtraMountInput[];
+  release(): Promise<void>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A cache mount's directory: kept under the store root by id, created with its owner and mode once. */
+async function cacheDir(session: BuildSession, mount: Extract<PlannedMount, { type: 'cache' }>): Promise<string> {
+  const dir = join(session.store.root, 'cache-mounts', createHash('sha256').update(mount.id).digest('hex'));
+  if (!(await exists(dir))) {
+    await mkdir(dir, { recursive: true });
+    await chown(dir, mount.uid, mount.gid);
+    await chmod(dir, mount.mode);
+  }
+  return dir;
+}
+
+/**
+ * The extra mounts of a RUN: tmpfs; cache mounts (directories kept between builds by id); bind
+ * mounts of the context, a stage or an image (read-only by default; a read-write bind gets a
+ * throw-away snapshot, as BuildKit discards its writes). Secrets and ssh agents are not
+ * supported: a required one fails the step, an optional one is left out as BuildKit leaves out a
+ * missing one.
+ */
+export async function prepareRunMounts(
+  session: BuildSession,
+  planned: readonly PlannedMount[],
+  sourceFs: (origin: ContentSource) => FsState | undefined,
+): Promise<PreparedMounts> {
+  const snapshots: MutableSnapshot[] = [];
+  const release = async (): Promise<void> => {
+    await Promise.allSettled(snapshots.map((s) => s.release()));
+  };
+  const mounts: ExtraMountInput[] = [];
+  try {
+    for (const mount of planned) {
+      switch (mount.type) {
+        case 'tmpfs':
+          mounts.push({ type: 'tmpfs', destination: mount.target, ...(mount.sizeLimit !== undefined ? { size: mount.sizeLimit } : {}) });
+          break;
+        case 'cache': {
+          const dir = await cacheDir(session, mount);
+          mounts.push({ type: 'bind', source: dir, destination: mount.target, options: ['rbind', mount.readOnly ? 'ro' : 'rw'] });
+          break;
+        }
+        case 'bind': {
+          const origin = mount.origin ?? { kind: 'context' };
+          let root: string;
+          if (origin.kind === 'context' && mount.readOnly) {
+            root = session.options.contextDir;
+          } else {
+            const fs = origin.kind === 'context' ? undefined : sourceFs(origin);
+            const lowers = fs === undefined ? [session.options.contextDir] : await session.lowerDirs(fs);
+            invariant(origin.kind === 'context' || fs !== undefined, 'a bind mount source was not built');
+            const snapshot = await prepareSnapshot(lowers, { root: session.store.root, signal: session.signal });
+            snapshots.push(snapshot);
+            root = snapshot.rootfs;
+          }
+          const source = await resolveInRoot(root, mount.source);
+          mounts.push({ type: 'bind', source, destination: mount.target, options: ['rbind', mount.readOnly ? 'ro' : 'rw'] });
+          break;
+        }
+        case 'secret':
+        case 'ssh':
+          if (mount.required) {
+            throw new BuildError('UNSUPPORTED_INSTRUCTION', `${mount.type} ${mount.id}: not found (stagecraft does not pass ${mount.type === 'secret' ? 'secrets' : 'ssh agents'} to builds yet)`, {
+              hint: 'drop required=true to run the step without it',
+            });
+          }
+          break;
+      }
+    }
+    return { mounts, release };
+  } catch (err) {
+    await release();
+    throw err;
+  }
+}

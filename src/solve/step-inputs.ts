@@ -1,0 +1,123 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classifySource, downloadUrl } from '../ops/index.js';
+import type { DownloadedFile, SelectedSource } from '../ops/index.js';
+import type { ContentSource, PlanStep } from '../plan/index.js';
+import { canonicalJson } from './cache-key.js';
+import { selectContext, selectTree } from './context-source.js';
+import type { LayerStepContext } from './layer-step.js';
+import type { BuildSession, FsState } from './session.js';
+import { viewSnapshot } from './with-snapshot.js';
+
+/** What a step reads, found before its key: digests for the key, and what the work needs again. */
+export interface StepSources {
+  /** Content digests of every input, in the step's input order. */
+  readonly digests: readonly string[];
+  /** The file system of a stage or image the step reads (built by now). */
+  fsOf(origin: ContentSource): FsState | undefined;
+  /** The context paths a COPY/ADD reads, as listed for its key (copied as listed). */
+  readonly contextSelection: readonly SelectedSource[] | undefined;
+  /** ADD URLs fetched for the key (when no --checksum names the content). */
+  readonly downloads: ReadonlyMap<string, DownloadedFile>;
+  /** Removes what was fetched. */
+  release(): Promise<void>;
+}
+
+function copyOptions(step: PlanStep): { exclude?: readonly string[]; parents?: boolean } {
+  const i = step.instruction;
+  if (i.kind === 'copy') return { exclude: i.exclude, parents: i.parents };
+  if (i.kind === 'add') return { exclude: i.exclude };
+  return {};
+}
+
+/** The patterns a step reads from its source as written: COPY/ADD sources (not URLs), or a mount's source path. */
+function localPatterns(step: PlanStep, paths: readonly string[]): readonly string[] {
+  const i = step.instruction;
+  if (i.kind === 'copy' || i.kind === 'add') return i.sources.filter((s) => classifySource(s) === 'path');
+  return paths;
+}
+
+/**
+ * Finds a step's inputs and their content digests: context selections (after .dockerignore,
+ * wildcards and --exclude, hashed through the stat cache), the selected paths in another stage's
+ * result (their digest remembered per stage result, so an unchanged stage is not read again),
+ * images by manifest digest, URLs by --checksum or by their downloaded content.
+ */
+export async function stepInputs(session: BuildSession, context: LayerStepContext): Promise<StepSources> {
+  const { step } = context;
+  const digests: string[] = [];
+  const stageFs = new Map<number, FsState>();
+  const imageFs = new Map<string, FsState>();
+  const downloads = new Map<string, DownloadedFile>();
+  let contextSelection: SelectedSource[] | undefined;
+  let downloadDir: string | undefined;
+  const release = async (): Promise<void> => {
+    if (downloadDir !== undefined) await rm(downloadDir, { recursive: true, force: true });
+  };
+  const options = { ...copyOptions(step), signal: session.signal };
+  try {
+    for (const input of step.inputs) {
+      switch (input.kind) {
+        case 'context': {
+          const selected = await selectContext(await session.context(), localPatterns(step, input.paths), options);
+          if (step.instruction.kind === 'copy' || step.instruction.kind === 'add') contextSelection = selected.selection;
+          digests.push(selected.digest);
+          break;
+        }
+        case 'stage': {
+          const fs = (await context.stages.run(input.stage)).fs;
+          stageFs.set(input.stage, fs);
+          digests.push(await treeDigest(session, fs, localPatterns(step, input.paths), options));
+          break;
+        }
+        case 'image': {
+          const fs = await session.imageFs(input.ref);
+          imageFs.set(input.ref, fs);
+          digests.push(canonicalJson({ image: fs.key, paths: localPatterns(step, input.paths), ...options, signal: undefined }));
+          break;
+        }
+        case 'url': {
+          const checksum = step.instruction.kind === 'add' ? step.instruction.checksum : undefined;
+          if (checksum !== undefined) {
+            digests.push(`url:${input.url}:${checksum}`);
+            break;
+          }
+          downloadDir ??= await mkdtemp(join(tmpdir(), 'stagecraft-add-'));
+          const file = await downloadUrl(input.url, { dir: await mkdtemp(join(downloadDir, 'url-')), signal: session.signal });
+          downloads.set(input.url, file);
+          digests.push(`url:${input.url}:${file.digest}`);
+          break;
+        }
+        case 'git':
+          digests.push(`git:${input.url}`);
+          break;
+      }
+    }
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  return {
+    digests,
+    fsOf: (origin) => (origin.kind === 'stage' ? stageFs.get(origin.stage) : origin.kind === 'image' ? imageFs.get(origin.ref) : undefined),
+    contextSelection,
+    downloads,
+    release,
+  };
+}
+
+/** The digest of `patterns` in a built file system, remembered by the file system's key. */
+async function treeDigest(
+  session: BuildSession,
+  fs: FsState,
+  patterns: readonly string[],
+  options: { exclude?: readonly string[]; parents?: boolean; signal: AbortSignal },
+): Promise<string> {
+  const selector = canonicalJson({ patterns, exclude: options.exclude, parents: options.parents });
+  const known = await session.cache.sourceDigest(fs.key, selector);
+  if (known !== undefined) return known;
+  const { digest } = await viewSnapshot(session, fs, (root) => selectTree(root, patterns, options));
+  await session.cache.putSourceDigest(fs.key, selector, digest);
+  return digest;
+}
