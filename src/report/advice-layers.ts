@@ -4,7 +4,8 @@ import { shortCommand } from './format-bytes.js';
 import type { ImageFileSystem, RemovedPath } from './types.js';
 
 /** The deepest directory containing every path. */
-export function commonDirectory(paths: readonly string[]): string {
+export function commonDirectory(list: readonly string[]): string {
+  const paths = [...new Set(list)];
   const first = paths[0];
   if (first === undefined) return '/';
   let parts = first.split('/').slice(0, -1);
@@ -56,14 +57,18 @@ export function adviseRemovals(input: AdviceInput, minBytes: number): Advice[] {
   for (const overwritten of [false, true]) {
     const list = relevant.filter((r) => (r.how === 'overwritten') === overwritten);
     for (const [removedBy, group] of groupBy(list, (r) => r.removedBy)) {
-      const bytes = group.reduce((sum, r) => sum + r.bytes, 0);
-      if (bytes < minBytes) continue;
+      const total = group.reduce((sum, r) => sum + r.bytes, 0);
+      if (total < minBytes) continue;
       const byLayer = new Map<number, number>();
       for (const r of group) for (const [layer, n] of r.bytesByLayer) byLayer.set(layer, (byLayer.get(layer) ?? 0) + n);
-      const [writer] = [...byLayer].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0] ?? [removedBy];
-      const fromBase = [...byLayer.keys()].every((layer) => layer < baseLayers);
+      // Only what this image's own layers wrote can be saved; the base's bytes ship regardless.
+      const own = [...byLayer].filter(([layer]) => layer >= baseLayers);
+      const bytes = own.reduce((sum, [, n]) => sum + n, 0);
+      const fromBase = own.length === 0;
       // Rewriting what the base shipped is what installing on top of it does: nothing to advise.
       if (fromBase && overwritten) continue;
+      if (!fromBase && bytes < minBytes) continue;
+      const [writer] = (fromBase ? [...byLayer] : own).sort((a, b) => b[1] - a[1] || b[0] - a[0])[0] ?? [removedBy];
       const createdBy = fs.layers[writer]?.createdBy;
       const files = group.reduce((sum, r) => sum + r.files, 0);
       advice.push({
@@ -74,9 +79,9 @@ export function adviseRemovals(input: AdviceInput, minBytes: number): Advice[] {
         path: commonDirectory(group.map((r) => r.path)),
         layer: writer,
         ...(createdBy !== undefined ? { createdBy } : {}),
-        bytes: fromBase ? 0 : bytes,
+        bytes,
         fix: fromBase
-          ? 'these bytes belong to the base image: deleting or rewriting them in a later layer only adds to the image; drop that step or pick a smaller base'
+          ? 'these bytes belong to the base image: deleting them in a later layer does not make the image smaller; drop that step or pick a smaller base'
           : overwritten
             ? 'write these files once: do the work of both steps in one RUN, or produce the final files in a build stage and COPY them'
             : 'delete them in the same RUN that creates them, or create them in a build stage and COPY only what the final image needs',

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { BuildError } from '../errors/index.js';
 import { parseStages } from '../dockerfile/instructions/index.js';
 import type { Stage } from '../dockerfile/instructions/index.js';
 import { expandWord } from '../dockerfile/shell/index.js';
@@ -51,4 +53,15 @@ export function readDockerfileFacts(text: string, file: string): DockerfileFacts
     ...(baseStage !== undefined ? { finalFromLine: baseStage.range.start.line } : {}),
     devInstalls,
   };
+}
+
+/** Reads a Dockerfile from disk for advice (DOCKERFILE_NOT_FOUND when it cannot be read). */
+export async function readDockerfileFactsFile(path: string): Promise<DockerfileFacts> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new BuildError('DOCKERFILE_NOT_FOUND', `cannot read ${path}`, { cause: err, hint: 'give the Dockerfile the image was built from with -f' });
+  }
+  return readDockerfileFacts(text, path);
 }

@@ -39,7 +39,7 @@ export { TOOLCHAIN_RULES, toolchainOf, measureToolchains } from './toolchains.js
 export type { ToolchainRule } from './toolchains.js';
 export { adviseImage } from './advice.js';
 export type { Advice, AdviceInput, AdviceKind, BaseInfo, DockerfileFacts, SlimVariant } from './advice-types.js';
-export { readDockerfileFacts, nodeDevInstalls } from './dockerfile-facts.js';
+export { readDockerfileFacts, readDockerfileFactsFile, nodeDevInstalls } from './dockerfile-facts.js';
 export { findBaseImage, findSlimVariant, slimCandidates } from './base-image.js';
 export { analyzeImage } from './analyze-image.js';
 export type { AnalyzeOptions, AnalyzedImage, ImageSource } from './analyze-image.js';
