@@ -1,0 +1,126 @@
+/**
+ * Container output in docker's json-file format: one JSON object per line,
+ * `{"log":"text\n","stream":"stdout","time":"2024-05-01T10:00:00.123456789Z"}`. Output is cut into
+ * lines per stream; a line longer than 16 KiB is written in pieces without the newline (docker's
+ * partial messages), and what is left when the container ends is written as it is.
+ */
+import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { OutputStream } from '../runtime/index.js';
+
+export interface LogEntry {
+  readonly log: string;
+  readonly stream: OutputStream;
+  readonly time: string;
+}
+
+export interface JsonLogWriter {
+  write(stream: OutputStream, chunk: Buffer): void;
+  /** Writes what is buffered and closes the file. */
+  close(): Promise<void>;
+}
+
+const MAX_LINE = 16 * 1024;
+
+let lastNanos = 0n;
+
+/** Now, as RFC 3339 with nanoseconds (milliseconds, nudged so times strictly increase within a process and entries keep their order). */
+export function logTimestamp(now: Date = new Date()): string {
+  let nanos = BigInt(now.getTime()) * 1_000_000n;
+  if (nanos <= lastNanos) nanos = lastNanos + 1n;
+  lastNanos = nanos;
+  const seconds = new Date(Number(nanos / 1_000_000_000n) * 1000).toISOString().slice(0, 19);
+  const fraction = (nanos % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${seconds}${fraction === '' ? '' : `.${fraction}`}Z`;
+}
+
+/** Appends entries to the log at `path` (created when missing). */
+export function createJsonLogWriter(path: string): JsonLogWriter {
+  const file = createWriteStream(path, { flags: 'a', mode: 0o640 });
+  let failure: Error | undefined;
+  file.on('error', (err) => {
+    failure = err;
+  });
+  const pending: Record<OutputStream, Buffer[]> = { stdout: [], stderr: [] };
+  const emit = (stream: OutputStream, bytes: Buffer): void => {
+    if (bytes.length === 0) return;
+    const entry: LogEntry = { log: bytes.toString('utf8'), stream, time: logTimestamp() };
+    file.write(JSON.stringify(entry) + '\n');
+  };
+  const write = (stream: OutputStream, chunk: Buffer): void => {
+    let rest = chunk;
+    for (;;) {
+      const newline = rest.indexOf(0x0a);
+      if (newline === -1) break;
+      emit(stream, Buffer.concat([...pending[stream], rest.subarray(0, newline + 1)]));
+      pending[stream] = [];
+      rest = rest.subarray(newline + 1);
+    }
+    if (rest.length === 0) return;
+    pending[stream].push(Buffer.from(rest));
+    let buffered = Buffer.concat(pending[stream]);
+    while (buffered.length >= MAX_LINE) {
+      emit(stream, buffered.subarray(0, MAX_LINE));
+      buffered = buffered.subarray(MAX_LINE);
+    }
+    pending[stream] = buffered.length > 0 ? [buffered] : [];
+  };
+  return {
+    write,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const stream of ['stdout', 'stderr'] as const) {
+          emit(stream, Buffer.concat(pending[stream]));
+          pending[stream] = [];
+        }
+        file.end(() => {
+          if (failure !== undefined) reject(failure);
+          else resolve();
+        });
+      }),
+  };
+}
+
+function parseEntry(line: string): LogEntry | undefined {
+  try {
+    const value = JSON.parse(line) as Partial<LogEntry>;
+    if (typeof value.log !== 'string' || (value.stream !== 'stdout' && value.stream !== 'stderr')) return undefined;
+    return { log: value.log, stream: value.stream, time: typeof value.time === 'string' ? value.time : '' };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface LogChunk {
+  readonly entries: readonly LogEntry[];
+  /** Where the next read starts: just after the last complete line. */
+  readonly offset: number;
+}
+
+/** The complete entries of the log from byte `offset` on (a line still being written is left for later). */
+export async function readLogEntries(path: string, offset = 0): Promise<LogChunk> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], offset };
+    throw err;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size <= offset) return { entries: [], offset };
+    const buffer = Buffer.alloc(size - offset);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    const data = buffer.subarray(0, bytesRead);
+    const end = data.lastIndexOf(0x0a);
+    if (end === -1) return { entries: [], offset };
+    const entries: LogEntry[] = [];
+    for (const line of data.subarray(0, end).toString('utf8').split('\n')) {
+      const entry = parseEntry(line);
+      if (entry !== undefined) entries.push(entry);
+    }
+    return { entries, offset: offset + end + 1 };
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Helpers for the `stagecraft run` integration tests: what the machine must offer, a tiny test
+ * image made without the build engine (the host's own programs, imported as a rootfs tarball),
+ * the detached supervisor compiled to JavaScript (node cannot run the TypeScript sources), and
+ * checks that nothing of a container is left running or mounted.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { importRootfs } from '../../src/export/index.js';
+import { probeRuntime } from '../../src/runtime/index.js';
+import { createTinyRootfs } from '../../src/runtime/testing/tiny-rootfs.js';
+import type { Store } from '../../src/store/index.js';
+
+const REPO = resolve(import.meta.dirname, '..', '..');
+
+/** Why the container tests cannot run here, or undefined when they can. */
+export async function containerTestsUnavailable(): Promise<string | undefined> {
+  const probe = await probeRuntime('runc');
+  if (!probe.ok) return probe.problems.join('; ');
+  if (spawnSync('slirp4netns', ['--version'], { stdio: 'ignore' }).status !== 0) return 'slirp4netns is not installed (apt-get install slirp4netns)';
+  if (spawnSync('unshare', ['--version'], { stdio: 'ignore' }).status !== 0) return 'unshare (util-linux) is missing';
+  return undefined;
+}
+
+/**
+ * Makes `tag` in the store: the host's sh, cat, echo, id, ls, env, sleep, touch and mkdir with
+ * their libraries, /etc/passwd with root and tester (1234), and the config `changes`
+ * (Dockerfile instructions, as `import --change`).
+ */
+export async function importTinyImage(store: Store, dir: string, tag: string, changes: readonly string[]): Promise<void> {
+  const rootfs = await createTinyRootfs(join(dir, `${tag.replace(/[^a-z0-9]/g, '-')}-rootfs`));
+  const tar = `${rootfs}.tar`;
+  const result = spawnSync('tar', ['-C', rootfs, '-cf', tar, '.']);
+  if (result.status !== 0) throw new Error(`tar failed: ${result.stderr.toString()}`);
+  await store.putImage(await importRootfs(tar, { changes }), { tags: [tag] });
+}
+
+const IMPORT_PATTERN = /(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)\.js'/g;
+
+/**
+ * Transpiles `src/cli/commands/run-supervisor.ts` and every source it imports (types stripped,
+ * no type check) under `.stagecraft/test-supervisor/` (inside the checkout, so node finds the
+ * dependencies in node_modules) and returns the entry's path, for STAGECRAFT_SUPERVISOR_SCRIPT.
+ */
+export async function compileSupervisor(): Promise<string> {
+  const srcRoot = join(REPO, 'src');
+  const outRoot = join(REPO, '.stagecraft', 'test-supervisor');
+  const pending = [join(srcRoot, 'cli', 'commands', 'run-supervisor.ts')];
+  const done = new Set<string>();
+  while (pending.length > 0) {
+    const file = pending.pop() ?? '';
+    if (done.has(file)) continue;
+    done.add(file);
+    const source = await readFile(file, 'utf8');
+    const output = ts.transpileModule(source, {
+      fileName: file,
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+    });
+    const target = join(outRoot, relative(srcRoot, file)).replace(/\.ts$/, '.js');
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, output.outputText);
+    for (const match of source.matchAll(IMPORT_PATTERN)) {
+      const next = resolve(dirname(file), `${match[1] ?? ''}.ts`);
+      if (existsSync(next)) pending.push(next);
+    }
+  }
+  return join(outRoot, 'cli', 'commands', 'run-supervisor.js');
+}
+
+/** Mount points under `dir` (from /proc/self/mountinfo). */
+export function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((point) => point === dir || point.startsWith(`${dir}/`));
+}
+
+/** Processes whose command line mentions `text` (slirp4netns, runc, supervisors of a test root). */
+export async function processesMentioning(text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid) || pid === String(process.pid)) continue;
+    try {
+      const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ');
+      if (cmdline.includes(text)) found.push(`${pid}: ${cmdline}`);
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
+/** Polls `check` until it returns true (or throws after `timeoutMs`). */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
