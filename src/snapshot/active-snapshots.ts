@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
 import { activeDir, layersDir, TEMP_MARKER } from './layout.js';
@@ -38,14 +38,11 @@ export async function createActiveSnapshot(root: string, kind: SnapshotKind, low
   const id = ownedName();
   const dir = join(active, id);
   const record: ActiveRecord = { version: 1, id, kind, dir, rootfs: join(dir, 'rootfs'), lowerDirs, created: new Date().toISOString() };
+  // Not fsynced: the record only has to outlive this process (page cache survives a kill -9);
+  // after a power loss no mount is left, and a directory without a record is recognised by its
+  // name, whose owner is gone.
   const temp = join(active, `${TEMP_MARKER}${id}${RECORD_SUFFIX}`);
-  const handle = await open(temp, 'wx');
-  try {
-    await handle.writeFile(JSON.stringify(record, null, 2));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeFile(temp, JSON.stringify(record, null, 2), { flag: 'wx' });
   await rename(temp, recordPath(root, id));
   await mkdir(dir);
   return record;
