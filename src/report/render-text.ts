@@ -19,7 +19,7 @@ function layerTable(layers: readonly LayerInfo[]): string {
 function layerCell(row: DuRow): string {
   if (row.layers.length <= 1) return String(row.layer);
   const share = (row.layers[0]?.bytes ?? 0) / Math.max(row.bytes, 1);
-  return `${String(row.layer)} (${Math.round(share * 100).toString()}%)`;
+  return `${String(row.layer)} (${share > 0.99 ? '>99' : Math.round(share * 100).toString()}%)`;
 }
 
 /** `du` as text: totals, layers, sizes by path with the layer that wrote each, wasted bytes. */
@@ -121,7 +121,7 @@ export function renderCompareText(report: CompareReport): string {
         .map((p) => `${p.name} ${formatBytes(p.measuredBytes)}`)
         .join(', '),
     ]);
-    out.push(formatTable(['  GROUP', 'PACKAGES', 'SIZE', 'INSTALLED-SIZE', 'BIGGEST'], rows.map((r) => [`  ${r[0] ?? ''}`, ...r.slice(1)]), ['left', 'right', 'right', 'right', 'left']), '');
+    out.push(formatTable(['  GROUP', 'PACKAGES', 'SIZE', 'INSTALLED-SIZE', 'ROOT, THEN BIGGEST'], rows.map((r) => [`  ${r[0] ?? ''}`, ...r.slice(1)]), ['left', 'right', 'right', 'right', 'left']), '');
   }
   if (debian.changed.length > 0) out.push(`Debian packages at other versions: ${debian.changed.map((c) => `${c.name} ${c.versionA} / ${c.versionB}`).slice(0, 10).join(', ')}`, '');
   const node = report.nodeModules;

@@ -184,7 +184,7 @@ function compareSection(c) {
   [[a.name, c.debian.onlyInA, b.name], [b.name, c.debian.onlyInB, a.name]].forEach(function (s) {
     if (!s[1].length) return;
     parts.push(el('h3', { text: 'Debian packages in ' + s[0] + ' and not in ' + s[2] }));
-    parts.push(table(['group', 'packages', 'size', 'installed-size', 'biggest'], s[1].slice(0, 12).map(function (g) {
+    parts.push(table(['group', 'packages', 'size', 'installed-size', 'root, then biggest'], s[1].slice(0, 12).map(function (g) {
       var title = g.packages.length > 1 ? g.root + ' and its dependencies' : g.root;
       return [el('span', { class: 'deb-group', text: title }), g.packages.length, bytes(g.measuredBytes), bytes(g.installedBytes),
         g.packages.slice(0, 6).map(function (p) { return p.name + ' ' + bytes(p.measuredBytes); }).join(', ')];
