@@ -1,6 +1,7 @@
 // stagecraft run/ps/logs/stop/rm in real containers (root, runc, overlayfs, slirp4netns), on a
 // tiny image imported from the host's own programs. Each test checks what docker would do, and
 // that nothing of a container is left running or mounted afterwards.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { definePsCommand } from '../../src/cli/commands/ps.js';
 import { defineRmCommand } from '../../src/cli/commands/rm.js';
 import { executeRun } from '../../src/cli/commands/run.js';
 import { defineStopCommand } from '../../src/cli/commands/stop.js';
-import { findContainer, listContainerRecords, readContainerRecord } from '../../src/container/index.js';
+import { findContainer, listContainerRecords, readContainerRecord, SUPERVISOR_DIED } from '../../src/container/index.js';
 import type { ContainerRecord } from '../../src/container/index.js';
 import { openStore } from '../../src/store/index.js';
 import { compileSupervisor, containerTestsUnavailable, eventually, importTinyImage, mountsUnder, processesMentioning } from './run-support.js';
@@ -154,6 +155,116 @@ describe.skipIf(reason !== undefined)('stagecraft run', () => {
     expect((await cli(['ps', '-a'])).stdout).toMatch(/kept\n?$/m);
     expect((await record('kept')).status).toBe('created');
     await cli(['rm', 'kept']);
+    await expectNothingLeft();
+  });
+
+  it('-d starts a container that outlives the command; ps, logs, stop with the STOPSIGNAL, rm', async () => {
+    const started = await run(['-d', '--name', 'stopper', 'tiny:stop']);
+    expect(started.status).toBe(0);
+    expect(started.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    const id = started.stdout.trim();
+    const running = await record('stopper');
+    expect(running.id).toBe(id);
+    expect(running.status).toBe('running');
+    expect(running.pid).toBeGreaterThan(0);
+    expect((await readFile(`/proc/${String(running.pid)}/cmdline`, 'utf8')).split('\0')[0]).toBe('sh');
+    await eventually(async () => (await cli(['logs', 'stopper'])).stdout === 'ready\n', 10_000, 'ready in the log');
+
+    const ps = (await cli(['ps'])).stdout.split('\n');
+    expect(ps[0]).toMatch(/^CONTAINER ID\s{3,}IMAGE\s{3,}COMMAND\s{3,}CREATED\s{3,}STATUS\s{3,}PORTS\s{3,}NAMES$/);
+    const row = ps.find((line) => line.startsWith(id.slice(0, 12)));
+    expect(row).toMatch(/^[0-9a-f]{12}\s{3,}tiny:stop\s{3,}"sh -c trap 'echo go…"\s{3,}(Less than a second|1 second|\d+ seconds) ago\s{3,}Up (Less than a second|1 second|\d+ seconds)\s{3,}stopper$/);
+    expect((await cli(['ps', '-q'])).stdout).toBe(`${id.slice(0, 12)}\n`);
+
+    const begin = Date.now();
+    expect((await cli(['stop', 'stopper'])).stdout).toBe('stopper\n');
+    expect(Date.now() - begin).toBeLessThan(5000); // SIGUSR1 ends it at once; SIGTERM would have waited 10 s
+    const stopped = await record(id.slice(0, 8));
+    expect(stopped).toMatchObject({ status: 'exited', exitCode: 3 });
+    expect(stopped.pid).toBeUndefined();
+    expect((await cli(['logs', id])).stdout).toBe('ready\ngot usr1\n');
+    expect((await cli(['ps'])).stdout.trim().split('\n')).toHaveLength(1);
+    expect((await cli(['ps', '-a'])).stdout).toMatch(/Exited \(3\) (Less than a second|1 second|\d+ seconds) ago\s+stopper\n$/);
+    expect(mountsUnder(join(root, 'containers'))).toEqual([]);
+
+    expect((await cli(['rm', 'stopper'])).stdout).toBe('stopper\n');
+    await expect(record('stopper')).rejects.toMatchObject({ code: 'CONTAINER_NOT_FOUND' });
+    await expectNothingLeft();
+  });
+
+  it('stop sends SIGKILL after -t seconds when the stop signal does not end the container', async () => {
+    // sleep as the first process of its namespace ignores SIGTERM (no handler), as in docker
+    const id = (await run(['-d', '--name', 'sleeper', 'tiny:cmd', 'sleep', '100'])).stdout.trim();
+    const begin = Date.now();
+    await cli(['stop', '-t', '1', 'sleeper']);
+    const elapsed = Date.now() - begin;
+    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(elapsed).toBeLessThan(6000);
+    expect(await readContainerRecord(root, id)).toMatchObject({ status: 'exited', exitCode: 137 });
+    expect((await cli(['stop', 'sleeper'])).stdout).toBe('sleeper\n'); // stopping a stopped container is fine
+    await cli(['rm', 'sleeper']);
+    await expectNothingLeft();
+  });
+
+  it('logs -f follows until the container ends; stderr lines go to stderr; -t adds times; --tail', async () => {
+    const script = 'for i in 1 2 3; do echo line $i; sleep 0.3; done; echo oops >&2';
+    const id = (await run(['-d', 'tiny:cmd', 'sh', '-c', script])).stdout.trim();
+    const followed = await cli(['logs', '-f', id]);
+    expect(followed).toEqual({ stdout: 'line 1\nline 2\nline 3\n', stderr: 'oops\n' });
+    expect((await readContainerRecord(root, id))?.status).toBe('exited');
+    const stamped = (await cli(['logs', '-t', '--tail', '2', id])).stdout.split('\n');
+    expect(stamped[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z line 3$/);
+    const lines = (await readFile(join(root, 'containers', id, 'log.json'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l['stream'], l['log']])).toEqual([['stdout', 'line 1\n'], ['stdout', 'line 2\n'], ['stdout', 'line 3\n'], ['stderr', 'oops\n']]);
+    expect(Object.keys(lines[0] ?? {})).toEqual(['log', 'stream', 'time']);
+    await cli(['rm', id]);
+    await expectNothingLeft();
+  });
+
+  it('names are unique; rm refuses a running container unless -f; -d --rm removes itself', async () => {
+    const first = await run(['-d', '--name', 'dup', 'tiny:cmd', 'sleep', '100']);
+    expect(first.status).toBe(0);
+    const second = await run(['-d', '--name', 'dup', 'tiny:cmd', 'echo']);
+    expect(second.status).toBe(125);
+    expect(second.stderr).toContain('Conflict. The container name "/dup" is already in use');
+    expect((await listContainerRecords(root)).filter((c) => c.name === 'dup')).toHaveLength(1);
+    await expect(cli(['rm', 'dup'])).rejects.toMatchObject({ code: 'CONTAINER_RUNNING' });
+    expect((await cli(['rm', '-f', 'dup'])).stdout).toBe('dup\n');
+    expect((await run(['--rm', '--name', 'dup', 'tiny:cmd', 'echo'])).status).toBe(0);
+
+    const quick = (await run(['-d', '--rm', 'tiny:cmd', 'sh', '-c', 'sleep 0.2'])).stdout.trim();
+    await eventually(async () => (await readContainerRecord(root, quick)) === undefined, 10_000, 'the --rm container to remove itself');
+    await expectNothingLeft();
+  });
+
+  it('networks: private has its own namespace with tap0, none only loopback, host the host\'s', async () => {
+    const devices = async (network: string): Promise<string[]> => {
+      const out = await run(['--rm', '--network', network, 'tiny:cmd', 'cat', '/proc/net/dev']);
+      return out.stdout.split('\n').slice(2).map((l) => l.trim().split(':')[0] ?? '').filter((n) => n !== '').sort();
+    };
+    expect(await devices('private')).toEqual(['lo', 'tap0']);
+    expect(await devices('none')).toEqual(['lo']);
+    const hostDevices = (await readFile('/proc/net/dev', 'utf8')).split('\n').slice(2).map((l) => l.trim().split(':')[0] ?? '').filter((n) => n !== '').sort();
+    expect(await devices('host')).toEqual(hostDevices);
+    const resolv = await run(['--rm', 'tiny:cmd', 'cat', '/etc/resolv.conf']);
+    expect(resolv.stdout).toMatch(/^nameserver 10\.0\.2\.3$/m);
+    await expectNothingLeft();
+  });
+
+  it('a supervisor killed with SIGKILL is cleaned up after by the next command', async () => {
+    const id = (await run(['-d', '--name', 'orphan', '-p', '0:9', 'tiny:cmd', 'sleep', '100'])).stdout.trim();
+    const before = await record('orphan');
+    expect(before.slirpPid).toBeGreaterThan(0);
+    expect(mountsUnder(join(root, 'containers', id)).length).toBeGreaterThanOrEqual(2); // rootfs and netns
+    const supervisorPid = Number(before.owner?.split('-')[0]);
+    process.kill(supervisorPid, 'SIGKILL');
+    await eventually(() => !existsSync(`/proc/${String(supervisorPid)}`), 5000, 'the supervisor to die');
+    const ps = await cli(['ps', '-a']);
+    expect(ps.stdout).toMatch(/Exited \(137\) .*\s+orphan$/m);
+    expect(await record('orphan')).toMatchObject({ status: 'exited', exitCode: 137, error: SUPERVISOR_DIED });
+    expect(existsSync(`/proc/${String(before.pid)}`)).toBe(false); // the container's process was killed
+    expect(existsSync(`/proc/${String(before.slirpPid)}`)).toBe(false);
+    await cli(['rm', 'orphan']);
     await expectNothingLeft();
   });
 });
