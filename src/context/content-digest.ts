@@ -13,6 +13,8 @@ export interface ContextDigesterOptions {
   readonly cacheFile?: string;
   /** Files read at once (default 8). */
   readonly concurrency?: number;
+  /** How recent a change makes a digest untrustworthy (default 50 ms; see StatCache). */
+  readonly racyWindowMs?: number;
 }
 
 /** What a digester did, for progress and for tests. */
@@ -50,7 +52,8 @@ export class ContextDigester {
 
   static async open(root: string, options: ContextDigesterOptions = {}): Promise<ContextDigester> {
     const absolute = resolve(root);
-    const cache = options.cacheFile !== undefined ? await StatCache.load(options.cacheFile, absolute) : StatCache.inMemory(absolute);
+    const window = options.racyWindowMs;
+    const cache = options.cacheFile !== undefined ? await StatCache.load(options.cacheFile, absolute, window) : StatCache.inMemory(absolute, window);
     return new ContextDigester(absolute, cache, Math.max(1, options.concurrency ?? 8));
   }
 
@@ -125,16 +128,21 @@ export class ContextDigester {
     try {
       const opened = await handle.stat({ bigint: true });
       if (!opened.isFile() || opened.ino !== stat.ino) throw changed(path);
-      const stream = handle.createReadStream({ autoClose: false });
+    } catch (error) {
+      await handle.close();
+      if (error instanceof BuildError) throw error;
+      throw unreadable(path, error);
+    }
+    try {
+      // the stream owns the handle from here: it closes it when it ends or is destroyed
+      const stream = handle.createReadStream();
       stream.on('data', (chunk) => {
         size += chunk.length;
       });
       await pipeline(stream, hash, signal !== undefined ? { signal } : {});
     } catch (error) {
-      if (error instanceof BuildError || (error as Error).name === 'AbortError') throw error;
+      if ((error as Error).name === 'AbortError') throw error;
       throw unreadable(path, error);
-    } finally {
-      await handle.close();
     }
     if (size !== stat.size) throw changed(path);
     const digest = hash.digest('hex');

@@ -37,7 +37,7 @@ const VERSION = 1;
  * keeps its mtime and ctime, so a digest taken in that same tick may be stale ("racily clean",
  * as git calls it). Such entries are not stored.
  */
-const RACY_WINDOW_NS = 50_000_000n;
+export const DEFAULT_RACY_WINDOW_MS = 50;
 
 function sameStat(entry: StoredEntry, stat: FileStatKey): boolean {
   return (
@@ -64,30 +64,36 @@ function isStored(value: unknown, root: string): value is StoredCache {
  */
 export class StatCache {
   private readonly files: Map<string, StoredEntry>;
+  private readonly racyWindowNs: bigint;
   private dirty = false;
 
   private constructor(
     readonly file: string | undefined,
     readonly root: string,
     files: Map<string, StoredEntry>,
+    racyWindowMs: number,
   ) {
     this.files = files;
+    this.racyWindowNs = BigInt(Math.round(racyWindowMs * 1e6));
   }
 
-  /** An empty cache kept in memory only. */
-  static inMemory(root: string): StatCache {
-    return new StatCache(undefined, root, new Map());
+  /**
+   * An empty cache kept in memory only. `racyWindowMs` (default 50) must exceed the file system's
+   * timestamp granularity: raise it for coarse ones (FAT keeps mtimes to 2 s).
+   */
+  static inMemory(root: string, racyWindowMs = DEFAULT_RACY_WINDOW_MS): StatCache {
+    return new StatCache(undefined, root, new Map(), racyWindowMs);
   }
 
-  static async load(file: string, root: string): Promise<StatCache> {
+  static async load(file: string, root: string, racyWindowMs = DEFAULT_RACY_WINDOW_MS): Promise<StatCache> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(await readFile(file, 'utf8'));
     } catch {
-      return new StatCache(file, root, new Map());
+      return new StatCache(file, root, new Map(), racyWindowMs);
     }
     const files = isStored(parsed, root) ? new Map(Object.entries(parsed.files)) : new Map<string, StoredEntry>();
-    return new StatCache(file, root, files);
+    return new StatCache(file, root, files, racyWindowMs);
   }
 
   get size(): number {
@@ -106,7 +112,7 @@ export class StatCache {
    * forgotten rather than stored.
    */
   record(path: string, stat: FileStatKey, digest: string, readStartNs: bigint): void {
-    if (stat.ctimeNs + RACY_WINDOW_NS >= readStartNs || stat.mtimeNs + RACY_WINDOW_NS >= readStartNs) {
+    if (stat.ctimeNs + this.racyWindowNs >= readStartNs || stat.mtimeNs + this.racyWindowNs >= readStartNs) {
       if (this.files.delete(path)) this.dirty = true;
       return;
     }

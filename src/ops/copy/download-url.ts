@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { open, utimes } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -118,15 +118,13 @@ export async function downloadUrl(url: string, options: DownloadUrlOptions): Pro
       done(null, chunk);
     },
   });
-  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   try {
     const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-    await pipeline(body, meter, handle.createWriteStream({ autoClose: false }), options.signal !== undefined ? { signal: options.signal } : {});
+    const file = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+    await pipeline(body, meter, file, options.signal !== undefined ? { signal: options.signal } : {});
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw failed(url, (error as Error).message, error);
-  } finally {
-    await handle.close();
   }
   const digest = toDigest('sha256:' + hash.digest('hex'));
   if (expected !== undefined && digest !== expected) {

@@ -87,7 +87,10 @@ export async function extractArchive(stream: Readable, destHost: string, options
       case 'contiguous-file': {
         const handle = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
         try {
-          await pipeline(body, handle.createWriteStream({ autoClose: false }));
+          // tar-stream's entries are streamx streams: read them as async iterables
+          for await (const chunk of body) {
+            for (let done = 0; done < chunk.length; ) done += (await handle.write(chunk, done)).bytesWritten;
+          }
         } finally {
           await handle.close();
         }
