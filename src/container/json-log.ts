@@ -22,13 +22,8 @@ export interface JsonLogWriter {
 
 const MAX_LINE = 16 * 1024;
 
-let lastNanos = 0n;
-
-/** Now, as RFC 3339 with nanoseconds (milliseconds, nudged so times strictly increase within a process and entries keep their order). */
-export function logTimestamp(now: Date = new Date()): string {
-  let nanos = BigInt(now.getTime()) * 1_000_000n;
-  if (nanos <= lastNanos) nanos = lastNanos + 1n;
-  lastNanos = nanos;
+/** Nanoseconds since the epoch as RFC 3339 in UTC, fraction digits without trailing zeros (Go's RFC3339Nano). */
+export function formatLogTime(nanos: bigint): string {
   const seconds = new Date(Number(nanos / 1_000_000_000n) * 1000).toISOString().slice(0, 19);
   const fraction = (nanos % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
   return `${seconds}${fraction === '' ? '' : `.${fraction}`}Z`;
@@ -42,10 +37,18 @@ export function createJsonLogWriter(path: string): JsonLogWriter {
     failure = err;
   });
   const pending: Record<OutputStream, Buffer[]> = { stdout: [], stderr: [] };
+  // Times have millisecond precision, nudged by a nanosecond where needed so they strictly increase.
+  let last = 0n;
+  const time = (): string => {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    last = now > last ? now : last + 1n;
+    return formatLogTime(last);
+  };
   const emit = (stream: OutputStream, bytes: Buffer): void => {
-    if (bytes.length === 0) return;
-    const entry: LogEntry = { log: bytes.toString('utf8'), stream, time: logTimestamp() };
-    file.write(JSON.stringify(entry) + '\n');
+    for (let start = 0; start < bytes.length; start += MAX_LINE) {
+      const entry: LogEntry = { log: bytes.subarray(start, start + MAX_LINE).toString('utf8'), stream, time: time() };
+      file.write(JSON.stringify(entry) + '\n');
+    }
   };
   const write = (stream: OutputStream, chunk: Buffer): void => {
     let rest = chunk;
@@ -58,12 +61,10 @@ export function createJsonLogWriter(path: string): JsonLogWriter {
     }
     if (rest.length === 0) return;
     pending[stream].push(Buffer.from(rest));
-    let buffered = Buffer.concat(pending[stream]);
-    while (buffered.length >= MAX_LINE) {
-      emit(stream, buffered.subarray(0, MAX_LINE));
-      buffered = buffered.subarray(MAX_LINE);
-    }
-    pending[stream] = buffered.length > 0 ? [buffered] : [];
+    const buffered = Buffer.concat(pending[stream]);
+    const whole = buffered.length - (buffered.length % MAX_LINE);
+    emit(stream, buffered.subarray(0, whole));
+    pending[stream] = whole < buffered.length ? [buffered.subarray(whole)] : [];
   };
   return {
     write,

@@ -7,7 +7,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { kill } from 'node:process';
-import { isOwnerAlive } from '../snapshot/process-owner.js';
+import { isSupervisorAlive } from './supervisor-owner.js';
 import type { ContainerRecord } from './container-record.js';
 import { listContainerIds, readContainerRecord, updateContainerRecord } from './container-record.js';
 import { netnsPath } from './container-network.js';
@@ -28,7 +28,7 @@ async function isSlirp(pid: number, netns: string): Promise<boolean> {
 
 /** Whether the record's supervisor is gone while the record says it is being started or runs. */
 export async function isOrphaned(record: ContainerRecord): Promise<boolean> {
-  return record.owner !== undefined && !(await isOwnerAlive(record.owner));
+  return record.owner !== undefined && !(await isSupervisorAlive(record.owner));
 }
 
 /** Cleans up one container whose supervisor died; returns its record afterwards (undefined when removed). */

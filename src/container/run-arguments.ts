@@ -43,7 +43,7 @@ export interface RunArguments {
 const FLAGS: readonly FlagDef[] = [
   { long: 'detach', short: 'd', kind: 'bool', key: 'detach', help: 'run in the background and print the container ID' },
   { long: 'rm', kind: 'bool', key: 'autoRemove', help: 'remove the container when it exits' },
-  { long: 'publish', short: 'p', kind: 'list', key: 'publish', value: '[127.0.0.1:]HOSTPORT:CONTAINERPORT[/tcp|udp]', help: 'forward a port of 127.0.0.1 to the container' },
+  { long: 'publish', short: 'p', kind: 'list', key: 'publish', value: 'HOSTPORT:CONTAINERPORT', help: 'forward 127.0.0.1:HOSTPORT to the container ([127.0.0.1:]HOST:CONTAINER[/tcp|udp], or CONTAINER)' },
   { long: 'env', short: 'e', kind: 'list', key: 'env', value: 'KEY[=VALUE]', help: 'set an environment variable (KEY alone: its value here)' },
   { long: 'env-file', kind: 'list', key: 'envFiles', value: 'FILE', help: 'read environment variables from a file' },
   { long: 'volume', short: 'v', kind: 'list', key: 'volumes', value: 'HOSTPATH:PATH[:ro]', help: 'bind a host directory or file into the container' },
@@ -123,6 +123,10 @@ export function parseRunArguments(args: readonly string[]): RunArguments {
       const name = arg.charAt(j);
       const def = FLAGS.find((f) => f.short === name) ?? refuse(name, arg);
       if (def.kind === 'bool') {
+        if (arg.charAt(j + 1) === '=') {
+          set(def, arg.slice(j + 2));
+          break;
+        }
         set(def, undefined);
         continue;
       }

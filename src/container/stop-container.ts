@@ -42,9 +42,13 @@ export async function waitForContainer(root: string, id: string, timeoutMs: numb
   }
 }
 
-/** Sends `signal` (runc's form: `TERM`, `KILL`, `15`) to the container's first process; false when it was not running. */
+/**
+ * Sends `signal` (runc's form: `TERM`, `KILL`, `15`) to the container's first process; false when
+ * runc has no process for it (not started yet, or ended). A container being started is signalled
+ * as soon as runc has made it (its process may already run before the record says `running`).
+ */
 export async function signalContainer(root: string, record: ContainerRecord, signal: string): Promise<boolean> {
-  if (record.status !== 'running') return false;
+  if (!isActive(record)) return false;
   return runcKill(root, record.id, signal);
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { BuildError, isBuildError } from '../errors/index.js';
 import { buildRuntimeSpec, ensureWorkdir, readHostLimits, resolveUser, runContainer } from '../runtime/index.js';
 import type { ContainerExit, OciRuntimeSpec, OutputStream } from '../runtime/index.js';
-import { currentOwner } from '../snapshot/process-owner.js';
+import { currentOwner } from './supervisor-owner.js';
 import type { ContainerRecord } from './container-record.js';
 import { readContainerRecord, updateContainerRecord } from './container-record.js';
 import { setupContainerNetwork } from './container-network.js';
@@ -43,6 +43,16 @@ export function startFailureExitCode(message: string): number {
   if (/executable file not found|no such file or directory|system cannot find the file/i.test(message)) return 127;
   if (/permission denied|is a directory|exec format error|not executable/i.test(message)) return 126;
   return 125;
+}
+
+/** The line runc prints on the stderr it shares with the container when it cannot start it (reported as the error instead). */
+const RUNTIME_FAILURE_LINE = /^runc (?:run|create|start) failed: .*(?:\n|$)/gm;
+
+function withoutRuntimeFailure(chunk: Buffer): Buffer {
+  if (!chunk.includes('runc ')) return chunk;
+  const text = chunk.toString('utf8');
+  const kept = text.replace(RUNTIME_FAILURE_LINE, '');
+  return kept === text ? chunk : Buffer.from(kept, 'utf8');
 }
 
 function withNetworkNamespace(spec: OciRuntimeSpec, path: string): OciRuntimeSpec {
@@ -125,8 +135,10 @@ export async function superviseContainer(root: string, id: string, options: Supe
         id,
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
         onOutput: (stream, chunk) => {
-          log.write(stream, chunk);
-          options.onOutput?.(stream, chunk);
+          const output = stream === 'stderr' ? withoutRuntimeFailure(chunk) : chunk;
+          if (output.length === 0) return;
+          log.write(stream, output);
+          options.onOutput?.(stream, output);
         },
       });
       const pid = await watchForPid(root, id, running);

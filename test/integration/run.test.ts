@@ -2,7 +2,7 @@
 // tiny image imported from the host's own programs. Each test checks what docker would do, and
 // that nothing of a container is left running or mounted afterwards.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -30,9 +30,12 @@ let dir: string;
 let root: string;
 let supervisor: string;
 
-async function run(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<RunOutput> {
+type SignalHandler = (signal: NodeJS.Signals) => void;
+
+async function run(args: readonly string[], extraEnv: Record<string, string> = {}, onOutput?: (stdout: string, send: SignalHandler) => void): Promise<RunOutput> {
   let stdout = '';
   let stderr = '';
+  let handler: SignalHandler = () => undefined;
   const status = await executeRun(args, {
     root,
     io: {
@@ -40,8 +43,15 @@ async function run(args: readonly string[], extraEnv: Record<string, string> = {
         const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
         if (stream === 'stdout') stdout += text;
         else stderr += text;
+        onOutput?.(stdout, handler);
       },
       env: { PATH: process.env['PATH'] ?? '', STAGECRAFT_SUPERVISOR_SCRIPT: supervisor, ...extraEnv },
+      onSignal: (h) => {
+        handler = h;
+        return () => {
+          handler = () => undefined;
+        };
+      },
     },
   });
   return { status, stdout, stderr };
@@ -145,6 +155,7 @@ describe.skipIf(reason !== undefined)('stagecraft run', () => {
     const missing = await run(['--rm', 'tiny:cmd', 'no-such-command']);
     expect(missing.status).toBe(127);
     expect(missing.stderr).toMatch(/no-such-command/);
+    expect(missing.stderr.match(/executable file not found/g)).toHaveLength(1); // runc's own line is not echoed as output
     const notExecutable = await run(['--rm', 'tiny:cmd', '/etc/passwd']);
     expect(notExecutable.status).toBe(126);
     expect((await run(['no-such-image:1'])).status).toBe(125);
@@ -263,8 +274,52 @@ describe.skipIf(reason !== undefined)('stagecraft run', () => {
     expect(ps.stdout).toMatch(/Exited \(137\) .*\s+orphan$/m);
     expect(await record('orphan')).toMatchObject({ status: 'exited', exitCode: 137, error: SUPERVISOR_DIED });
     expect(existsSync(`/proc/${String(before.pid)}`)).toBe(false); // the container's process was killed
-    expect(existsSync(`/proc/${String(before.slirpPid)}`)).toBe(false);
+    await eventually(() => !existsSync(`/proc/${String(before.slirpPid)}`), 5000, 'slirp4netns to end');
     await cli(['rm', 'orphan']);
+    await expectNothingLeft();
+  });
+
+  it('forwards SIGINT/SIGTERM to a foreground container, which decides how to end', async () => {
+    const script = 'trap "echo bye; exit 5" INT; trap "echo term; exit 6" TERM; echo ready; while :; do sleep 0.05; done';
+    let sent = false;
+    const interrupted = await run(['--rm', 'tiny:cmd', 'sh', '-c', script], {}, (stdout, send) => {
+      if (!sent && stdout.includes('ready')) {
+        sent = true;
+        send('SIGINT');
+      }
+    });
+    expect(interrupted).toEqual({ status: 5, stdout: 'ready\nbye\n', stderr: '' });
+    sent = false;
+    const terminated = await run(['--rm', 'tiny:cmd', 'sh', '-c', script], {}, (stdout, send) => {
+      if (!sent && stdout.includes('ready')) {
+        sent = true;
+        send('SIGTERM');
+      }
+    });
+    expect(terminated.status).toBe(6);
+    await expectNothingLeft();
+  });
+
+  it('-v binds host paths (created when missing), read-only with :ro', async () => {
+    const shared = join(dir, 'shared');
+    const made = join(dir, 'made', 'by', 'run');
+    await mkdir(shared);
+    await writeFile(join(shared, 'in.txt'), 'from host\n');
+    const result = await run(['--rm', '-v', `${shared}:/data`, '-v', `${made}:/made`, '-v', `${shared}:/ro:ro`, 'tiny:cmd', 'sh', '-c', 'cat /data/in.txt; echo out > /data/out.txt; touch /made/x; touch /ro/y 2>/dev/null || echo read-only']);
+    expect(result).toEqual({ status: 0, stdout: 'from host\nread-only\n', stderr: '' });
+    expect(await readFile(join(shared, 'out.txt'), 'utf8')).toBe('out\n');
+    expect(existsSync(join(made, 'x'))).toBe(true);
+    expect(existsSync(join(shared, 'y'))).toBe(false);
+    await expectNothingLeft();
+  });
+
+  it('keeps the container\'s writable layer until rm', async () => {
+    const id = (await run(['-d', 'tiny:cmd', 'sh', '-c', 'echo data > /srv/app/note.txt'])).stdout.trim();
+    await eventually(async () => (await readContainerRecord(root, id))?.status === 'exited', 10_000, 'the container to end');
+    expect(await readFile(join(root, 'containers', id, 'upper', 'srv', 'app', 'note.txt'), 'utf8')).toBe('data\n');
+    expect(mountsUnder(join(root, 'containers', id))).toEqual([]);
+    await cli(['rm', id]);
+    expect(existsSync(join(root, 'containers', id))).toBe(false);
     await expectNothingLeft();
   });
 });

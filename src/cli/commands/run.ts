@@ -207,11 +207,9 @@ async function runForeground(
     void (async () => {
       if (signal === 'SIGINT') interrupts++;
       const current = await container.readContainerRecord(root, record.id);
-      if (current?.status !== 'running') {
-        controller.abort(new Error(`interrupted by ${signal}`));
-        return;
-      }
-      await container.signalContainer(root, current, interrupts >= 3 ? 'KILL' : signal.replace(/^SIG/, ''));
+      const sent = current !== undefined && (await container.signalContainer(root, current, interrupts >= 3 ? 'KILL' : signal.replace(/^SIG/, '')));
+      // Not made by runc yet: cancel the start instead.
+      if (!sent) controller.abort(new Error(`interrupted by ${signal}`));
     })();
   });
   try {
