@@ -69,6 +69,27 @@ describe('json-file logs', () => {
     expect(await readLogEntries(join(dir, 'missing.json'))).toEqual({ entries: [], offset: 0 });
   });
 
+  it('reads a large log in bounded pieces', async () => {
+    const path = join(dir, 'pieces.json');
+    const log = createJsonLogWriter(path);
+    for (let i = 0; i < 50; i++) log.write('stdout', Buffer.from(`line ${String(i)}\n`));
+    await log.close();
+    const seen: string[] = [];
+    let offset = 0;
+    let reads = 0;
+    for (;;) {
+      const chunk = await readLogEntries(path, offset, 300);
+      if (chunk.offset === offset) break;
+      offset = chunk.offset;
+      reads++;
+      seen.push(...chunk.entries.map((e) => e.log));
+    }
+    expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => `line ${String(i)}\n`));
+    expect(reads).toBeGreaterThan(10);
+    await appendFile(path, 'x'.repeat(400));
+    expect(await readLogEntries(path, offset, 300)).toEqual({ entries: [], offset: offset + 300 });
+  });
+
   it.each([
     [1_714_557_600_000_000_000n, '2024-05-01T10:00:00Z'],
     [1_714_557_600_120_000_000n, '2024-05-01T10:00:00.12Z'],

@@ -98,8 +98,14 @@ export interface LogChunk {
   readonly offset: number;
 }
 
-/** The complete entries of the log from byte `offset` on (a line still being written is left for later). */
-export async function readLogEntries(path: string, offset = 0): Promise<LogChunk> {
+const READ_LIMIT = 1024 * 1024;
+
+/**
+ * The complete entries of the log from byte `offset` on, reading at most `limit` bytes (call again
+ * from the returned offset for more; the offset stays put at the end of what is written). A line
+ * still being written is left for later.
+ */
+export async function readLogEntries(path: string, offset = 0, limit = READ_LIMIT): Promise<LogChunk> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -110,11 +116,14 @@ export async function readLogEntries(path: string, offset = 0): Promise<LogChunk
   try {
     const { size } = await handle.stat();
     if (size <= offset) return { entries: [], offset };
-    const buffer = Buffer.alloc(size - offset);
+    const buffer = Buffer.alloc(Math.min(size - offset, limit));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
     const data = buffer.subarray(0, bytesRead);
     const end = data.lastIndexOf(0x0a);
-    if (end === -1) return { entries: [], offset };
+    if (end === -1) {
+      // No newline in a whole read: not a line this writer makes (they are far shorter); skip it.
+      return { entries: [], offset: bytesRead === limit ? offset + bytesRead : offset };
+    }
     const entries: LogEntry[] = [];
     for (const line of data.subarray(0, end).toString('utf8').split('\n')) {
       const entry = parseEntry(line);

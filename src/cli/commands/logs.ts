@@ -41,16 +41,33 @@ async function runLogs(program: Command, ref: string, options: LogsCommandOption
   const record = await container.findContainer(root, ref);
   const path = container.logFile(root, record.id);
   const timestamps = options.timestamps === true;
-  let { entries, offset } = await container.readLogEntries(path);
-  const shown = tailText === 'all' ? entries : entries.slice(Math.max(0, entries.length - Number(tailText)));
-  for (const entry of shown) print(entry, timestamps);
+  // Read in bounded pieces (a log can be large); for --tail keep only the last N entries.
+  const tail = tailText === 'all' ? undefined : Number(tailText);
+  const kept: LogEntry[] = [];
+  let offset = 0;
+  for (;;) {
+    const chunk = await container.readLogEntries(path, offset);
+    if (chunk.offset === offset) break;
+    offset = chunk.offset;
+    if (tail === undefined) {
+      for (const entry of chunk.entries) print(entry, timestamps);
+    } else {
+      kept.push(...chunk.entries);
+      if (kept.length > tail) kept.splice(0, kept.length - tail);
+    }
+  }
+  for (const entry of kept) print(entry, timestamps);
   if (options.follow !== true) return;
   // Follow: print what is appended until the container no longer runs (and its last output is read).
   for (;;) {
     const current = await container.waitForContainer(root, record.id, 0);
     const active = current !== undefined && container.isActive(current);
-    ({ entries, offset } = await container.readLogEntries(path, offset));
-    for (const entry of entries) print(entry, timestamps);
+    for (;;) {
+      const chunk = await container.readLogEntries(path, offset);
+      for (const entry of chunk.entries) print(entry, timestamps);
+      if (chunk.offset === offset) break;
+      offset = chunk.offset;
+    }
     if (!active) return;
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
   }
