@@ -1,0 +1,111 @@
+// stagecraft as a benchmarked builder.
+//
+// Cold: a state root that holds the base images and their unpacked layers and nothing else (no
+// build cache, no context stat cache, no built layers). It is made once per benchmark run as a
+// "template": a hard-linked copy of the bootstrapped base root, one warm-up build per base image
+// (`FROM base` + `RUN true`) so its layers are unpacked as a build leaves them, then the warm-up's
+// cache entries and image removed. Every cold build gets a fresh hard-linked copy of the template
+// (`cp -al`; the store only ever adds files and replaces metadata by rename, and unpacked layers are
+// read-only overlay lowers, so the template is never changed through the links).
+// This matches what the anchors keep after their own reset: dockerd's images stay unpacked in its
+// graph driver after `docker builder prune -af`, buildah's in its storage after `rmi` of the rest.
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseStagecraftJson } from './progress-parsers.mjs';
+import { runChecked, runMeasured } from './run-measured.mjs';
+import { removeTree } from './temp-dirs.mjs';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(repo, 'bin', 'stagecraft');
+const FALLBACK = join(repo, 'bench', 'lib', 'stagecraft-cli.mjs');
+
+/** Which entry point runs `build`: bin/stagecraft once it declares it, else the bench's fallback. */
+async function findCli() {
+  if (!existsSync(join(repo, 'dist', 'cli', 'main.js'))) return { reason: 'dist/ is missing: run `npm run build` first' };
+  const help = await runChecked(process.execPath, [BIN, 'build', '--help'], { allowFailure: true });
+  if (help.code === 0) return { entry: BIN, via: 'bin/stagecraft' };
+  if (existsSync(join(repo, 'dist', 'cli', 'commands', 'build.js'))) return { entry: FALLBACK, via: 'bench/lib/stagecraft-cli.mjs (build is not wired into bin/stagecraft yet)' };
+  return { reason: 'this stagecraft has no build command (dist/cli/commands/build.js is missing)' };
+}
+
+export function createStagecraftBuilder({ tmp, baseRoot, baseImages, log }) {
+  const template = join(tmp, 'sc-template');
+  const work = join(tmp, 'sc-root');
+  let entry;
+  const cli = (root, args, options = {}) => runChecked(process.execPath, [entry, '--root', root, ...args], options);
+
+  return {
+    name: 'stagecraft',
+    label: 'stagecraft',
+    async setup() {
+      const found = await findCli();
+      if (found.entry === undefined) return { ok: false, reason: found.reason };
+      entry = found.entry;
+      const commit = (await runChecked('git', ['-C', repo, 'describe', '--always', '--dirty'], { allowFailure: true })).stdout.trim();
+      await removeTree(template);
+      await runChecked('cp', ['-al', baseRoot, template]);
+      // Warm-up: unpack each base image's layers the way a build does.
+      const warm = join(tmp, 'sc-warmup');
+      await mkdir(warm, { recursive: true });
+      for (const [i, ref] of baseImages.entries()) {
+        await writeFile(join(warm, `Dockerfile.${i}`), `FROM ${ref}\nRUN true\n`);
+        await cli(template, ['build', '--progress', 'quiet', '-f', join(warm, `Dockerfile.${i}`), warm]);
+      }
+      await rm(warm, { recursive: true, force: true });
+      for (const dir of ['cache', 'context-cache', 'cache-mounts']) await rm(join(template, dir), { recursive: true, force: true });
+      await cli(template, ['prune']);
+      log(`stagecraft: template root ready (${found.via})`);
+      return { ok: true, version: `stagecraft at ${commit} (working tree of ${repo}), run through ${found.via}` };
+    },
+    async reset() {
+      await removeTree(work);
+      await runChecked('cp', ['-al', template, work]);
+    },
+    async build({ contextDir, tag, output }) {
+      const args = [entry, '--root', work, 'build', '--progress', 'json', '-t', tag];
+      if (output !== undefined) args.push('--output', output);
+      args.push(contextDir);
+      const run = await runMeasured(process.execPath, args, { tmp });
+      const progress = parseStagecraftJson(run.stdout);
+      return { run, progress, log: run.stderr + filterLogs(run.stdout) };
+    },
+    async teardown() {
+      await removeTree(work);
+      await removeTree(template);
+    },
+  };
+}
+
+/** The step output carried in json events, as text (for the error report of a failed build). */
+function filterLogs(jsonLines) {
+  let text = '';
+  for (const line of jsonLines.split('\n')) {
+    if (!line.includes('"step-log"') && !line.includes('"step-failed"') && !line.includes('"build-finished"')) continue;
+    try {
+      const event = JSON.parse(line);
+      if (event.type === 'step-log' && typeof event.data === 'string') text += event.data;
+      else if (event.error !== undefined) text += `${event.error}\n`;
+    } catch {
+      // not an event
+    }
+  }
+  return text;
+}
+
+/** The base images present in a stagecraft root, by asking `images`. */
+export async function missingBaseImages(baseRoot, refs) {
+  if (!existsSync(join(baseRoot, 'layout.json'))) return [...refs];
+  const listed = await runChecked(process.execPath, [BIN, '--root', baseRoot, 'images'], { allowFailure: true });
+  if (listed.code !== 0) return [...refs];
+  const have = new Set(
+    listed.stdout
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cols) => cols.length >= 2)
+      .map(([name, tag]) => `${name}:${tag}`),
+  );
+  return refs.filter((ref) => !have.has(ref));
+}
