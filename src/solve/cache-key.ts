@@ -93,3 +93,12 @@ export function stepCacheKey(parent: CacheKey, instruction: PlannedInstruction, 
     inputs: extra.inputs,
   });
 }
+
+/**
+ * The key of the file system a step leaves: its step key and the layer it made. Keys of later
+ * steps chain on this, so a step that re-ran (`--no-cache`) and made a different layer is never
+ * followed by a cached step that was made on top of the old one.
+ */
+export function stateCacheKey(step: CacheKey, diffId: Digest): CacheKey {
+  return hashKey({ step, diffId });
+}

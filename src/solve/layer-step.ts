@@ -1,6 +1,6 @@
 import type { Platform } from '../oci/index.js';
 import type { PlanStage, PlanStep } from '../plan/index.js';
-import { stepCacheKey } from './cache-key.js';
+import { stateCacheKey, stepCacheKey } from './cache-key.js';
 import type { CacheKey } from './cache-key.js';
 import { executeStep } from './execute-step.js';
 import { epochTime } from './history-times.js';
@@ -51,7 +51,7 @@ export async function runLayerStep(session: BuildSession, context: LayerStepCont
       ...(step.instruction.kind === 'workdir' ? { user: context.config.config.User ?? '' } : {}),
     });
     const layer = await session.steps.run(key, () => produce(session, context, key, sources));
-    return { fs: { key, layers: [...fs.layers, layer] }, created: layer.created };
+    return { fs: { key: stateCacheKey(key, layer.diffId), layers: [...fs.layers, layer] }, created: layer.created };
   } finally {
     await sources.release();
   }

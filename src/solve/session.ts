@@ -31,7 +31,7 @@ export interface FsLayer {
   readonly dir?: string;
 }
 
-/** A file system as a chain of layers, named by the cache key of the step that made its top. */
+/** A file system as a chain of layers, named by a key of its content's history (stateCacheKey). */
 export interface FsState {
   readonly key: CacheKey;
   readonly layers: readonly FsLayer[];
