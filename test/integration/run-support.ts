@@ -6,7 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { importRootfs } from '../../src/export/index.js';
@@ -42,32 +43,52 @@ const IMPORT_PATTERN = /(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)\.js'/g;
 
 /**
  * Transpiles `src/cli/commands/run-supervisor.ts` and every source it imports (types stripped,
- * no type check) under `.stagecraft/test-supervisor/` (inside the checkout, so node finds the
- * dependencies in node_modules) and returns the entry's path, for STAGECRAFT_SUPERVISOR_SCRIPT.
+ * no type check) under `.stagecraft/test-supervisor/<hash of the sources>/` (inside the checkout,
+ * so node finds the dependencies in node_modules) and returns the entry's path, for
+ * STAGECRAFT_SUPERVISOR_SCRIPT. Test files running side by side share one finished copy: each
+ * writes into a temp directory renamed into place, never over files another may be running.
  */
 export async function compileSupervisor(): Promise<string> {
   const srcRoot = join(REPO, 'src');
-  const outRoot = join(REPO, '.stagecraft', 'test-supervisor');
+  const base = join(REPO, '.stagecraft', 'test-supervisor');
+  const outputs = new Map<string, string>();
   const pending = [join(srcRoot, 'cli', 'commands', 'run-supervisor.ts')];
-  const done = new Set<string>();
   while (pending.length > 0) {
     const file = pending.pop() ?? '';
-    if (done.has(file)) continue;
-    done.add(file);
+    const target = relative(srcRoot, file).replace(/\.ts$/, '.js');
+    if (outputs.has(target)) continue;
     const source = await readFile(file, 'utf8');
     const output = ts.transpileModule(source, {
       fileName: file,
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
     });
-    const target = join(outRoot, relative(srcRoot, file)).replace(/\.ts$/, '.js');
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, output.outputText);
+    outputs.set(target, output.outputText);
     for (const match of source.matchAll(IMPORT_PATTERN)) {
       const next = resolve(dirname(file), `${match[1] ?? ''}.ts`);
       if (existsSync(next)) pending.push(next);
     }
   }
-  return join(outRoot, 'cli', 'commands', 'run-supervisor.js');
+  const hash = createHash('sha256');
+  for (const [target, text] of [...outputs].sort(([a], [b]) => a.localeCompare(b))) hash.update(`${target}\0${text}\0`);
+  const outRoot = join(base, hash.digest('hex').slice(0, 16));
+  const entry = join(outRoot, 'cli', 'commands', 'run-supervisor.js');
+  if (existsSync(entry)) return entry;
+  const temp = `${outRoot}.tmp-${String(process.pid)}`;
+  for (const [target, text] of outputs) {
+    await mkdir(dirname(join(temp, target)), { recursive: true });
+    await writeFile(join(temp, target), text);
+  }
+  try {
+    await rename(temp, outRoot);
+  } catch {
+    await rm(temp, { recursive: true, force: true }); // another test process finished the same copy first
+  }
+  // Copies of older sources, unused for an hour, go.
+  for (const name of await readdir(base)) {
+    const path = join(base, name);
+    if (path !== outRoot && Date.now() - (await stat(path)).mtimeMs > 3_600_000) await rm(path, { recursive: true, force: true });
+  }
+  return entry;
 }
 
 /** Mount points under `dir` (from /proc/self/mountinfo). */
