@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createBuildahBuilder } from './lib/builder-buildah.mjs';
 import { createBuildkitBuilder } from './lib/builder-buildkit.mjs';
-import { createStagecraftBuilder, missingBaseImages } from './lib/builder-stagecraft.mjs';
+import { createStagecraftBuilder, missingBaseImages, snapshotStagecraft } from './lib/builder-stagecraft.mjs';
 import { BUILDERS, evaluateTargets, formatMarkdown, megabytes, seconds, summarizeCell } from './lib/report.mjs';
 import { lastLines, loadAverage, readCpuTimes, runChecked } from './lib/run-measured.mjs';
 import { defineScenarios } from './lib/scenarios.mjs';
@@ -79,12 +79,12 @@ async function measureBackground(ms) {
   return (after.busy - before.busy) / Math.max(1, after.total - before.total);
 }
 
-async function ensureBaseImages(options) {
-  const missing = await missingBaseImages(options.baseRoot, BASE_IMAGES);
+async function ensureBaseImages(options, bin) {
+  const missing = await missingBaseImages(bin, options.baseRoot, BASE_IMAGES);
   if (missing.length === 0) return;
   log(`base images missing in ${options.baseRoot}: ${missing.join(', ')}; making them with stagecraft bootstrap (minutes)`);
   await mkdir(options.baseRoot, { recursive: true });
-  await runChecked(process.execPath, [join(repo, 'bin', 'stagecraft'), '--root', options.baseRoot, 'bootstrap', '--with-host-ca-certificates', '--quiet', ...missing]);
+  await runChecked(process.execPath, [bin, '--root', options.baseRoot, 'bootstrap', '--with-host-ca-certificates', '--quiet', ...missing]);
 }
 
 function recordOf(result) {
@@ -143,10 +143,14 @@ async function main() {
 
   const cells = [];
   try {
-    await ensureBaseImages(options);
+    // stagecraft makes and saves the base images every builder uses, so its CLI is needed even
+    // when it is not among the builders measured.
+    const stagecraft = await snapshotStagecraft(tmp);
+    if (stagecraft.bin === undefined) throw new Error(`stagecraft: ${stagecraft.reason}`);
+    await ensureBaseImages(options, stagecraft.bin);
     const basesArchive = join(tmp, 'bases.tar');
-    await runChecked(process.execPath, [join(repo, 'bin', 'stagecraft'), '--root', options.baseRoot, 'save', '-o', basesArchive, ...BASE_IMAGES]);
-    const shared = { tmp, baseRoot: options.baseRoot, basesArchive, baseImages: BASE_IMAGES, dockerHost: options.dockerHost, log };
+    await runChecked(process.execPath, [stagecraft.bin, '--root', options.baseRoot, 'save', '-o', basesArchive, ...BASE_IMAGES]);
+    const shared = { tmp, baseRoot: options.baseRoot, basesArchive, baseImages: BASE_IMAGES, dockerHost: options.dockerHost, stagecraft, log };
     const factories = { stagecraft: createStagecraftBuilder, buildkit: createBuildkitBuilder, buildah: createBuildahBuilder };
     for (const { name } of BUILDERS) {
       if (!options.builders.includes(name)) continue;

@@ -10,7 +10,7 @@
 // This matches what the anchors keep after their own reset: dockerd's images stay unpacked in its
 // graph driver after `docker builder prune -af`, buildah's in its storage after `rmi` of the rest.
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseStagecraftJson } from './progress-parsers.mjs';
@@ -18,19 +18,35 @@ import { runChecked, runMeasured } from './run-measured.mjs';
 import { removeTree } from './temp-dirs.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(repo, 'bin', 'stagecraft');
-const FALLBACK = join(repo, 'bench', 'lib', 'stagecraft-cli.mjs');
 
-/** Which entry point runs `build`: bin/stagecraft once it declares it, else the bench's fallback. */
-async function findCli() {
+/**
+ * A private copy of the compiled CLI (bin/, dist/, package.json, node_modules linked), taken once at
+ * the start, so another `npm run build` in the checkout during a long run cannot mix versions.
+ * `entry` runs `build`: bin/stagecraft once it declares the command, else the bench's fallback
+ * (bench/lib/stagecraft-cli.mjs, for the time before `build` was wired into the command index).
+ * @returns {Promise<{ entry: string, bin: string, via: string, commit: string } | { reason: string }>}
+ */
+export async function snapshotStagecraft(tmp) {
   if (!existsSync(join(repo, 'dist', 'cli', 'main.js'))) return { reason: 'dist/ is missing: run `npm run build` first' };
-  const help = await runChecked(process.execPath, [BIN, 'build', '--help'], { allowFailure: true });
-  if (help.code === 0) return { entry: BIN, via: 'bin/stagecraft' };
-  if (existsSync(join(repo, 'dist', 'cli', 'commands', 'build.js'))) return { entry: FALLBACK, via: 'bench/lib/stagecraft-cli.mjs (build is not wired into bin/stagecraft yet)' };
-  return { reason: 'this stagecraft has no build command (dist/cli/commands/build.js is missing)' };
+  const app = join(tmp, 'sc-app');
+  await mkdir(join(app, 'bin'), { recursive: true });
+  await mkdir(join(app, 'bench', 'lib'), { recursive: true });
+  await cp(join(repo, 'dist'), join(app, 'dist'), { recursive: true });
+  await cp(join(repo, 'bin', 'stagecraft'), join(app, 'bin', 'stagecraft'));
+  await cp(join(repo, 'package.json'), join(app, 'package.json'));
+  await cp(join(repo, 'bench', 'lib', 'stagecraft-cli.mjs'), join(app, 'bench', 'lib', 'stagecraft-cli.mjs'));
+  await symlink(join(repo, 'node_modules'), join(app, 'node_modules'));
+  const commit = (await runChecked('git', ['-C', repo, 'describe', '--always', '--dirty'], { allowFailure: true })).stdout.trim();
+  const bin = join(app, 'bin', 'stagecraft');
+  const help = await runChecked(process.execPath, [bin, 'build', '--help'], { allowFailure: true });
+  if (help.code === 0) return { entry: bin, bin, via: 'bin/stagecraft', commit };
+  const fallback = join(app, 'bench', 'lib', 'stagecraft-cli.mjs');
+  const again = await runChecked(process.execPath, [fallback, 'build', '--help'], { allowFailure: true });
+  if (again.code === 0) return { entry: fallback, bin, via: 'bench/lib/stagecraft-cli.mjs (build is not wired into bin/stagecraft)', commit };
+  return { reason: `the compiled CLI does not start: ${(help.stderr || again.stderr).trim().split('\n')[0]}` };
 }
 
-export function createStagecraftBuilder({ tmp, baseRoot, baseImages, log }) {
+export function createStagecraftBuilder({ tmp, baseRoot, baseImages, stagecraft, log }) {
   const template = join(tmp, 'sc-template');
   const work = join(tmp, 'sc-root');
   let entry;
@@ -40,10 +56,8 @@ export function createStagecraftBuilder({ tmp, baseRoot, baseImages, log }) {
     name: 'stagecraft',
     label: 'stagecraft',
     async setup() {
-      const found = await findCli();
-      if (found.entry === undefined) return { ok: false, reason: found.reason };
-      entry = found.entry;
-      const commit = (await runChecked('git', ['-C', repo, 'describe', '--always', '--dirty'], { allowFailure: true })).stdout.trim();
+      if (stagecraft.entry === undefined) return { ok: false, reason: stagecraft.reason };
+      entry = stagecraft.entry;
       await removeTree(template);
       await runChecked('cp', ['-al', baseRoot, template]);
       // Warm-up: unpack each base image's layers the way a build does.
@@ -56,8 +70,8 @@ export function createStagecraftBuilder({ tmp, baseRoot, baseImages, log }) {
       await rm(warm, { recursive: true, force: true });
       for (const dir of ['cache', 'context-cache', 'cache-mounts']) await rm(join(template, dir), { recursive: true, force: true });
       await cli(template, ['prune']);
-      log(`stagecraft: template root ready (${found.via})`);
-      return { ok: true, version: `stagecraft at ${commit} (working tree of ${repo}), run through ${found.via}` };
+      log(`stagecraft: template root ready (${stagecraft.via})`);
+      return { ok: true, version: `stagecraft at ${stagecraft.commit} (dist/ of ${repo} as built when the run started), run through ${stagecraft.via}` };
     },
     async reset() {
       await removeTree(work);
@@ -94,11 +108,10 @@ function filterLogs(jsonLines) {
   return text;
 }
 
-/** The base images present in a stagecraft root, by asking `images`. */
-export async function missingBaseImages(baseRoot, refs) {
+/** The base images missing from a stagecraft root, by asking `images` (a CLI that fails is an error, not "missing"). */
+export async function missingBaseImages(bin, baseRoot, refs) {
   if (!existsSync(join(baseRoot, 'layout.json'))) return [...refs];
-  const listed = await runChecked(process.execPath, [BIN, '--root', baseRoot, 'images'], { allowFailure: true });
-  if (listed.code !== 0) return [...refs];
+  const listed = await runChecked(process.execPath, [bin, '--root', baseRoot, 'images']);
   const have = new Set(
     listed.stdout
       .split('\n')
