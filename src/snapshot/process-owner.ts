@@ -55,11 +55,20 @@ export async function isOwnerAlive(owner: string): Promise<boolean> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  if (match[2] === '0') return true;
   try {
-    const now = startTimeOf(await readFile(`/proc/${match[1] ?? ''}/stat`, 'utf8'));
+    const stat = await readFile(`/proc/${match[1] ?? ''}/stat`, 'utf8');
+    // A zombie (state Z, or X) has exited: nobody reaped it yet (PID 1 in some containers never
+    // does), but it holds nothing any more.
+    if (/^[ZX]$/.test(stateOf(stat) ?? '')) return false;
+    if (match[2] === '0') return true;
+    const now = startTimeOf(stat);
     return now === undefined || now === match[2];
   } catch {
-    return false;
+    return match[2] === '0';
   }
+}
+
+function stateOf(stat: string): string | undefined {
+  const close = stat.lastIndexOf(')');
+  return close === -1 ? undefined : stat.slice(close + 2, close + 3);
 }
