@@ -26,6 +26,10 @@ export interface DigestCounters {
   readonly bytesRead: number;
 }
 
+/** Files up to this size are read in one call; larger ones are streamed in chunks of STREAM_CHUNK_BYTES. */
+const SMALL_FILE_BYTES = 1n << 20n;
+const STREAM_CHUNK_BYTES = 1 << 20;
+
 function nowNs(): bigint {
   return BigInt(Date.now()) * 1_000_000n;
 }
@@ -125,24 +129,35 @@ export class ContextDigester {
     }
     const hash = createHash('sha256');
     let size = 0;
+    let small: boolean;
     try {
       const opened = await handle.stat({ bigint: true });
       if (!opened.isFile() || opened.ino !== stat.ino) throw changed(path);
+      small = opened.size <= SMALL_FILE_BYTES;
+      if (small) {
+        // one read for a small file: far cheaper than a stream, and memory stays bounded
+        const data = await handle.readFile();
+        hash.update(data);
+        size = data.length;
+      }
     } catch (error) {
       await handle.close();
       if (error instanceof BuildError) throw error;
       throw unreadable(path, error);
     }
-    try {
-      // the stream owns the handle from here: it closes it when it ends or is destroyed
-      const stream = handle.createReadStream();
-      stream.on('data', (chunk) => {
-        size += chunk.length;
-      });
-      await pipeline(stream, hash, signal !== undefined ? { signal } : {});
-    } catch (error) {
-      if ((error as Error).name === 'AbortError') throw error;
-      throw unreadable(path, error);
+    if (small) await handle.close();
+    else {
+      try {
+        // the stream owns the handle from here: it closes it when it ends or is destroyed
+        const stream = handle.createReadStream({ highWaterMark: STREAM_CHUNK_BYTES });
+        stream.on('data', (chunk) => {
+          size += chunk.length;
+        });
+        await pipeline(stream, hash, signal !== undefined ? { signal } : {});
+      } catch (error) {
+        if ((error as Error).name === 'AbortError') throw error;
+        throw unreadable(path, error);
+      }
     }
     if (size !== stat.size) throw changed(path);
     const digest = hash.digest('hex');

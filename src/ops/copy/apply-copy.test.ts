@@ -183,6 +183,42 @@ describe('applyCopy: BuildKit COPY cases', () => {
     expect(result).toEqual({ filesCopied: 3, bytes: 1 + 4, warnings: [] });
   });
 
+  it('many files and hardlinks written at once come out whole', async () => {
+    const spec: TreeSpec = {};
+    for (let i = 0; i < 40; i++) {
+      spec[`many/f${String(i)}`] = `content ${String(i)}`;
+      spec[`many/l${String(i)}`] = { hardlink: `many/f${String(i)}` };
+    }
+    await writeTree(context, spec);
+    const result = await applyCopy({ kind: 'copy', destRoot, from: { root: context, kind: 'context' }, sources: ['many'], destination: '/m' });
+    expect(result.filesCopied).toBe(80);
+    const lines = await describeTree(join(destRoot, 'm'));
+    for (let i = 0; i < 40; i++) {
+      expect(lines).toContain(`f${String(i)} 0644 "content ${String(i)}"`);
+      expect(lines).toContain(`l${String(i)} 0644 "content ${String(i)}" =f${String(i)}`);
+    }
+  });
+
+  it.runIf(process.getuid?.() === 0)('extended attributes come along, overlayfs bookkeeping does not', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const run = promisify(execFile);
+    await writeTree(context, { 'x/tool': 'bin', 'x/sub/f': 'f' });
+    await run('setfattr', ['-n', 'user.note', '-v', 'hello', join(context, 'x/tool')]);
+    await run('setfattr', ['-n', 'security.capability', '-v', '0x0100000200200000000000000000000000000000', join(context, 'x/tool')]);
+    await run('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', join(context, 'x/sub')]);
+    await run('setfattr', ['-n', 'user.dir', '-v', 'd', join(context, 'x/sub')]);
+    const result = await applyCopy({ kind: 'copy', destRoot, from: { root: context, kind: 'context' }, sources: ['x'], destination: '/x' });
+    expect(result.warnings).toEqual([]);
+    const dump = async (path: string): Promise<string> => (await run('getfattr', ['-d', '-m', '-', '-e', 'hex', '--absolute-names', path])).stdout;
+    const tool = await dump(join(destRoot, 'x/tool'));
+    expect(tool).toContain('user.note=0x68656c6c6f');
+    expect(tool).toContain('security.capability=0x0100000200200000000000000000000000000000');
+    const sub = await dump(join(destRoot, 'x/sub'));
+    expect(sub).toContain('user.dir=0x64');
+    expect(sub).not.toContain('trusted.overlay');
+  });
+
   it('a top-level directory gets its source time after its contents are written', async () => {
     await utimes(join(context, 'dir/sub'), T, T);
     await applyCopy({ kind: 'copy', destRoot, from: { root: context, kind: 'context' }, sources: ['dir'], destination: '/d' });

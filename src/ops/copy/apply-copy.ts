@@ -9,6 +9,7 @@ import { resolveChown } from './chown.js';
 import { invalidCopyOption } from './copy-errors.js';
 import type { CopyCounters, CopySettings } from './copy-source.js';
 import { copySource } from './copy-source.js';
+import { readSourceXattrs } from './copy-xattrs.js';
 import { openDecompressed } from './decompress.js';
 import { detectArchive } from './detect-archive.js';
 import type { DownloadedFile } from './download-url.js';
@@ -116,12 +117,13 @@ export async function applyCopy(op: CopyOp, options: ApplyCopyOptions = {}): Pro
   const signal = options.signal;
   const destRoot = resolve(op.destRoot);
   const dest = absoluteDestination(op.destination, op.workdir);
-  const settings: CopySettings = {
+  let settings: CopySettings = {
     destRoot,
     owner: op.chown !== undefined ? await resolveChown(destRoot, op.chown) : undefined,
     chmod: op.chmod !== undefined ? parseChmod(op.chmod) : undefined,
     applyOwners: options.applyOwners ?? userInfo().uid === 0,
     timestamp: op.timestamp,
+    xattrs: new Map(),
     signal,
   };
   const counters: CopyCounters = { files: 0, bytes: 0, warnings: [] };
@@ -144,6 +146,8 @@ export async function applyCopy(op: CopyOp, options: ApplyCopyOptions = {}): Pro
       const selected = op.selection !== undefined ? takeSelected(selection, written) : await selectFrom(op, written, signal);
       for (const source of selected) plan.push({ source, unpack: localUnpack });
     }
+    const local = plan.filter((p) => classifySource(p.source.pattern) === 'path').map((p) => p.source);
+    settings = { ...settings, xattrs: await readSourceXattrs(local.flatMap((s) => (s.entries[0] === undefined ? [] : [entryHostPath(s, s.entries[0])]))) };
     for (const inline of op.contents ?? []) plan.push({ source: await stageInlineFile(await stagingDir(), inline), unpack: false });
     if (plan.length > 1 && !dest.endsWith('/') && !dest.endsWith('/.')) {
       counters.warnings.push(`${String(plan.length)} sources copied to ${dest}, which does not end with /: each one was written over the one before`);

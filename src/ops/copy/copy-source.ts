@@ -7,6 +7,9 @@ import type { ChmodSpec } from './chmod.js';
 import { applyChmod } from './chmod.js';
 import type { Owner } from './chown.js';
 import { copyFailed, errnoCode, insideRoot } from './copy-errors.js';
+import type { XattrsByPath } from './copy-xattrs.js';
+import { writeXattrs } from './copy-xattrs.js';
+import { createLimiter } from './limit.js';
 import { makeDirs } from './make-dirs.js';
 import { makeSpecialNode } from './special-node.js';
 import { entryHostPath } from './selection.js';
@@ -22,6 +25,8 @@ export interface CopySettings {
   readonly applyOwners: boolean;
   /** A fixed time for everything written (SOURCE_DATE_EPOCH); source times are kept otherwise. */
   readonly timestamp: Date | undefined;
+  /** Extended attributes of the sources, by host path (copied along, as BuildKit does). */
+  readonly xattrs: XattrsByPath;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -53,6 +58,9 @@ async function lstatOrUndefined(path: string): Promise<import('node:fs').Stats |
 }
 
 const seconds = (ns: bigint): number => Number(ns / 1000n) / 1e6;
+
+/** Files written at once: the work is mostly waiting on the file system, not the CPU. */
+const PARALLEL_WRITES = 16;
 
 interface PendingDir {
   readonly target: string;
@@ -90,78 +98,129 @@ export async function copySource(source: SelectedSource, dest: string, settings:
   if (target !== root) created.push(...(await makeDirs(parent, dirOptions)));
 
   const pendingDirs: PendingDir[] = [];
-  const inodes = new Map<bigint, string>();
+  const firstLinks = new Map<bigint, Promise<string>>();
+  const limit = createLimiter(PARALLEL_WRITES);
+  const writes: Promise<void>[] = [];
+  let failure: Error | undefined;
+  const fail = (entry: SourceEntry, out: string, error: unknown): Error => {
+    if (error instanceof BuildError || (error as Error).name === 'AbortError') return error as Error;
+    return copyFailed(`failed to copy ${source.path}${entry.rel === '' ? '' : '/' + entry.rel} to ${shown(out)}: ${(error as Error).message}`, error, {
+      source: source.path,
+      destination: shown(out),
+    });
+  };
+  // Directories are made in order, so every parent exists before anything is written into it;
+  // files, links and nodes are written several at once.
   for (const entry of source.entries) {
+    if (failure !== undefined) break;
     settings.signal?.throwIfAborted();
     const out = entry.rel === '' ? target : join(target, entry.rel);
-    const isTop = entry.rel === '';
-    try {
-      if (entry.type === 'dir') {
-        const existing = await lstatOrUndefined(out);
-        if (existing === undefined) {
-          await mkdir(out, 0o700);
-          pendingDirs.push({ target: out, entry, fullInfo: true });
-        } else if (!existing.isDirectory()) {
-          throw copyFailed(`cannot copy to non-directory: ${shown(out)}`, undefined, { path: shown(out) });
-        } else {
-          pendingDirs.push({ target: out, entry, fullInfo: !isTop });
-        }
-        continue;
-      }
-      const existing = await lstatOrUndefined(out);
-      if (existing?.isDirectory() === true) {
-        throw copyFailed(`cannot replace to directory ${shown(out)} with file`, undefined, { path: shown(out) });
-      }
-      if (existing !== undefined) await unlink(out);
-      await writeEntry(source, entry, out, inodes, counters);
-      await applyInfo(out, entry, settings);
-    } catch (error) {
-      if (error instanceof BuildError || (error as Error).name === 'AbortError') throw error;
-      throw copyFailed(`failed to copy ${source.path}${entry.rel === '' ? '' : '/' + entry.rel} to ${shown(out)}: ${(error as Error).message}`, error, {
-        source: source.path,
-        destination: shown(out),
-      });
+    if (entry.type !== 'dir') {
+      // a hardlink to a file of this source written earlier is linked to that copy once it exists
+      const linkTo = entry.type === 'file' && entry.nlink > 1 ? firstLinks.get(entry.ino) : undefined;
+      const write = limit(() => writeEntry(source, entry, out, linkTo, settings, counters, shown));
+      if (entry.type === 'file' && entry.nlink > 1 && linkTo === undefined) firstLinks.set(entry.ino, write.then(() => out));
+      writes.push(
+        write.catch((error: unknown) => {
+          failure ??= fail(entry, out, error);
+        }),
+      );
+      continue;
     }
+    try {
+      const existing = await lstatOrUndefined(out);
+      if (existing === undefined) {
+        await mkdir(out, 0o700);
+        pendingDirs.push({ target: out, entry, fullInfo: true });
+      } else if (!existing.isDirectory()) {
+        throw copyFailed(`cannot copy to non-directory: ${shown(out)}`, undefined, { path: shown(out) });
+      } else {
+        pendingDirs.push({ target: out, entry, fullInfo: entry.rel !== '' });
+      }
+    } catch (error) {
+      failure ??= fail(entry, out, error);
+    }
+  }
+  await Promise.all(writes);
+  if (failure !== undefined) throw failure;
+  if (settings.xattrs.size > 0) {
+    const items = [];
+    for (const entry of source.entries) {
+      const xattrs = settings.xattrs.get(entryHostPath(source, entry));
+      const topDirKept = entry.rel === '' && entry.type === 'dir' && pendingDirs.some((d) => d.target === target && !d.fullInfo);
+      if (xattrs !== undefined && entry.type !== 'socket' && !topDirKept) items.push({ path: entry.rel === '' ? target : join(target, entry.rel), xattrs });
+    }
+    const problem = await writeXattrs(root, items);
+    if (problem !== undefined) counters.warnings.push(problem);
   }
   // directories last, innermost first: writing into a directory changes its mtime
   for (const pending of pendingDirs.reverse()) {
-    if (pending.fullInfo) await applyInfo(pending.target, pending.entry, settings);
+    if (pending.fullInfo) await applyInfo(pending.target, pending.entry, settings, true);
     else await setTimes(pending.target, pending.entry, settings);
   }
   if (settings.timestamp !== undefined) for (const dir of created.reverse()) await lutimes(dir, settings.timestamp, settings.timestamp);
 }
 
-async function writeEntry(source: SelectedSource, entry: SourceEntry, out: string, inodes: Map<bigint, string>, counters: CopyCounters): Promise<void> {
+/** Clears the way for a non-directory at `out`: a file or symlink there goes, a directory is an error. */
+async function makeRoom(out: string, shown: (host: string) => string): Promise<void> {
+  const existing = await lstatOrUndefined(out);
+  if (existing === undefined) return;
+  if (existing.isDirectory()) throw copyFailed(`cannot replace to directory ${shown(out)} with file`, undefined, { path: shown(out) });
+  await unlink(out);
+}
+
+/** Runs `create`; if something is in the way (EEXIST), removes it as fsutil does and runs it again. */
+async function createReplacing(out: string, shown: (host: string) => string, create: () => Promise<void>): Promise<void> {
+  try {
+    await create();
+  } catch (error) {
+    if (errnoCode(error) !== 'EEXIST') throw error;
+    await makeRoom(out, shown);
+    await create();
+  }
+}
+
+async function writeEntry(
+  source: SelectedSource,
+  entry: SourceEntry,
+  out: string,
+  linkTo: Promise<string> | undefined,
+  settings: CopySettings,
+  counters: CopyCounters,
+  shown: (host: string) => string,
+): Promise<void> {
   const from = entryHostPath(source, entry);
+  let modeSet = false;
   switch (entry.type) {
     case 'file': {
-      const first = entry.nlink > 1 ? inodes.get(entry.ino) : undefined;
-      if (first !== undefined) {
-        await link(first, out);
+      const firstPath = linkTo !== undefined ? await linkTo : undefined;
+      if (firstPath !== undefined) {
+        await createReplacing(out, shown, () => link(firstPath, out));
       } else {
-        if (entry.nlink > 1) inodes.set(entry.ino, out);
-        await copyFile(from, out, constants.COPYFILE_EXCL);
+        // copyFile gives the copy the source's mode (libuv fchmods it), exclusive: never through a symlink
+        await createReplacing(out, shown, () => copyFile(from, out, constants.COPYFILE_EXCL));
         counters.bytes += entry.size;
+        modeSet = true;
       }
-      counters.files++;
-      return;
+      break;
     }
     case 'symlink':
-      await symlink(entry.linkTarget ?? '', out);
-      counters.files++;
-      return;
+      await createReplacing(out, shown, () => symlink(entry.linkTarget ?? '', out));
+      break;
     case 'fifo':
     case 'char-device':
     case 'block-device':
+      await makeRoom(out, shown);
       await makeSpecialNode(out, entry.type, entry.rdev);
-      counters.files++;
-      return;
+      break;
     case 'socket':
       counters.warnings.push(`skipped socket ${source.path}/${entry.rel}: sockets cannot be copied`);
       return;
     case 'dir':
       return;
   }
+  counters.files++;
+  await applyInfo(out, entry, settings, !modeSet);
 }
 
 async function setTimes(target: string, entry: SourceEntry, settings: CopySettings): Promise<void> {
@@ -169,12 +228,18 @@ async function setTimes(target: string, entry: SourceEntry, settings: CopySettin
   else await lutimes(target, seconds(entry.atimeNs), seconds(entry.mtimeNs));
 }
 
-/** fsutil's copyFileInfo: owner, then mode (never on a symlink), then times. */
-async function applyInfo(target: string, entry: SourceEntry, settings: CopySettings): Promise<void> {
+/**
+ * fsutil's copyFileInfo: owner, then mode (never on a symlink), then times. The mode is set only
+ * when it is not already right: a fresh copy has its source's mode unless a chown just cleared
+ * its set-id bits or --chmod asks for another one.
+ */
+async function applyInfo(target: string, entry: SourceEntry, settings: CopySettings, modeUnknown: boolean): Promise<void> {
   if (settings.applyOwners) {
     const owner = settings.owner ?? { uid: entry.uid, gid: entry.gid };
     await lchown(target, owner.uid, owner.gid);
   }
-  if (entry.type !== 'symlink') await chmod(target, applyChmod(settings.chmod, entry.mode, entry.type === 'dir'));
+  const mode = applyChmod(settings.chmod, entry.mode, entry.type === 'dir');
+  const stale = modeUnknown || mode !== (entry.mode & 0o7777) || (settings.applyOwners && (mode & 0o6000) !== 0);
+  if (entry.type !== 'symlink' && stale) await chmod(target, mode);
   await setTimes(target, entry, settings);
 }

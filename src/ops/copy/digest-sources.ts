@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Digest } from '../../oci/index.js';
 import { toDigest } from '../../oci/index.js';
@@ -18,15 +19,26 @@ export interface DigestCopySourcesOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Streams a file through sha256 (one chunk in memory at a time). */
-export async function sha256File(path: string, signal?: AbortSignal): Promise<string> {
+const SMALL_FILE_BYTES = 1 << 20;
+
+/**
+ * The sha256 of a file: read in one call when `size` says it is small, else streamed in 1 MiB
+ * chunks (never more than that in memory).
+ */
+export async function sha256File(path: string, options: { readonly size?: number; readonly signal?: AbortSignal } = {}): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash, signal !== undefined ? { signal } : {});
+  if (options.size !== undefined && options.size <= SMALL_FILE_BYTES) {
+    hash.update(await readFile(path, options.signal !== undefined ? { signal: options.signal } : {}));
+  } else {
+    const stream = createReadStream(path, { highWaterMark: SMALL_FILE_BYTES });
+    await pipeline(stream, hash, options.signal !== undefined ? { signal: options.signal } : {});
+  }
   return hash.digest('hex');
 }
 
 /** The default FileHasher: reads the file every time. */
-export const readingFileHasher: FileHasher = (source, entry, options) => sha256File(entryHostPath(source, entry), options.signal);
+export const readingFileHasher: FileHasher = (source, entry, options) =>
+  sha256File(entryHostPath(source, entry), { size: entry.size, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
 
 /**
  * One digest over everything a COPY will read, for its cache key: per source its path and kind,
