@@ -1,9 +1,7 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeOutputs } from '../../src/solve/index.js';
-import { buildIn, copyContext, e2eStore, ranSteps, REPO, stepOutcomes } from './support/build-driver.js';
+import { buildIn, copyContext, ranSteps, REPO, stepOutcomes, withImageFiles } from './support/build-driver.js';
 import { e2eUnavailable, ensureBaseImages } from './support/e2e-env.js';
 
 const reason = await e2eUnavailable();
@@ -11,16 +9,13 @@ if (reason !== undefined) console.warn(`end-to-end build tests (seed003) skipped
 
 describe.skipIf(reason !== undefined)('seed003: the express app, single-stage and multi-stage (runc, overlayfs, npm from the registry)', () => {
   let context: string;
-  let out: string;
 
   beforeAll(async () => {
     await ensureBaseImages(['node:18', 'node:18-slim']);
     context = await copyContext(join(REPO, 'examples', 'seed003'));
-    out = await mkdtemp(join(tmpdir(), 'stagecraft-e2e-out-'));
   }, 1_800_000);
   afterAll(async () => {
     await rm(context, { recursive: true, force: true });
-    await rm(out, { recursive: true, force: true });
   });
 
   it('builds both; the multi-stage image is smaller and holds node_modules/express and app.js', { timeout: 900_000 }, async () => {
@@ -46,13 +41,13 @@ describe.skipIf(reason !== undefined)('seed003: the express app, single-stage an
       'CMD ["node" "app.js"]',
     ]);
 
-    const rootfs = join(out, 'multi');
-    await writeOutputs(multi.result, [{ type: 'local', dest: rootfs }], { store: await e2eStore(), tags: [] });
-    expect((await stat(join(rootfs, 'app', 'node_modules', 'express', 'package.json'))).isFile()).toBe(true);
-    expect(await readFile(join(rootfs, 'app', 'app.js'), 'utf8')).toBe(await readFile(join(context, 'app.js'), 'utf8'));
-    // the runtime image has node but not npm (node:18-slim), the builder had both
-    await expect(stat(join(rootfs, 'usr', 'bin', 'node'))).resolves.toBeDefined();
-    await expect(stat(join(rootfs, 'usr', 'bin', 'npm'))).rejects.toThrow();
+    await withImageFiles(multi.result, async (rootfs) => {
+      expect((await stat(join(rootfs, 'app', 'node_modules', 'express', 'package.json'))).isFile()).toBe(true);
+      expect(await readFile(join(rootfs, 'app', 'app.js'), 'utf8')).toBe(await readFile(join(context, 'app.js'), 'utf8'));
+      // the runtime image has node but not npm (node:18-slim), the builder had both
+      await expect(stat(join(rootfs, 'usr', 'bin', 'node'))).resolves.toBeDefined();
+      await expect(stat(join(rootfs, 'usr', 'bin', 'npm'))).rejects.toThrow();
+    });
   });
 
   it('a rebuild with no change is all CACHED and gives the same image', { timeout: 300_000 }, async () => {

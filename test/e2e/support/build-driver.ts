@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRecordingSink } from '../../../src/events/index.js';
 import type { RecordingSink } from '../../../src/events/index.js';
+import { prepareSnapshot } from '../../../src/snapshot/index.js';
 import { build } from '../../../src/solve/index.js';
 import type { BuildRequest, BuildResult } from '../../../src/solve/index.js';
 import { openStore } from '../../../src/store/index.js';
@@ -71,4 +72,15 @@ export function stepOutcomes(recording: RecordingSink): Map<string, StepOutcome>
 /** The labels of the steps that ran (not from the cache). */
 export function ranSteps(recording: RecordingSink): string[] {
   return [...stepOutcomes(recording)].filter(([, outcome]) => outcome === 'done').map(([label]) => label);
+}
+
+/** Lets `read` look at the final file system of a build (an overlay view of its layers, released afterwards). */
+export async function withImageFiles<T>(result: BuildResult, read: (rootfs: string) => Promise<T>): Promise<T> {
+  const store = await e2eStore();
+  const snapshot = await prepareSnapshot(await result.lowerDirs(), { root: store.root });
+  try {
+    return await read(snapshot.rootfs);
+  } finally {
+    await snapshot.release();
+  }
 }
