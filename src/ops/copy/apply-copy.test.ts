@@ -100,6 +100,18 @@ const CASES: readonly Case[] = [
     tree: ['r/ 0755', 'r/f 0644 "f"'],
   },
   {
+    name: 'a re-included file deeper down brings its ignored parents along',
+    ignore: ['dir', '!dir/sub/s'],
+    op: { sources: ['dir'], destination: '/r' },
+    tree: ['r/ 0755', 'r/sub/ 0700', 'r/sub/s 0644 "s"'],
+  },
+  {
+    name: 'an ignored directory with nothing re-included in it does not exist',
+    ignore: ['dir', '!a.txt', '!hl/one'],
+    op: { sources: ['dir'], destination: '/r' },
+    error: { code: 'COPY_SOURCE_NOT_FOUND', message: 'failed to compute cache key: "/dir": not found' },
+  },
+  {
     name: '--exclude filters inside the copied directory',
     op: { sources: ['.'], destination: '/ex/', exclude: ['*.txt', 'dir/sub', 'hl', 'link*'] },
     tree: ['ex/ 0755', 'ex/dir/ 0755', 'ex/dir/f 0644 "f"', 'ex/dir/rel -> f'],

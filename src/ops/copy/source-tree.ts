@@ -57,6 +57,16 @@ export function toSourceStat(stats: BigIntStats, linkTarget: string | undefined)
 
 const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
+/** Characters that make an ignore pattern more than a plain path. */
+const PATTERN_CHARS = /[*?[\]\\^]/;
+
+/** `a/**` and `a/*` re-include what is below `a`: for finding where to look they are `a`. */
+function withoutTrailingGlob(pattern: string): string {
+  let out = pattern.endsWith('/**') ? pattern.slice(0, -3) : pattern;
+  if (out.endsWith('/*')) out = out.slice(0, -2);
+  return out;
+}
+
 /**
  * A directory seen the way a COPY sees its source: the build context after .dockerignore, or a
  * stage's root filesystem. Paths are relative to the root, `/`-separated, without a leading `/`
@@ -66,11 +76,16 @@ const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a),
  */
 export class SourceTree {
   private readonly visibleDirs = new Map<string, Promise<boolean>>();
+  /** The exceptions (`!pattern`) when all are plain paths: then their prefixes say where to look. */
+  private readonly plainExceptions: readonly string[] | undefined;
 
   constructor(
     readonly root: string,
     private readonly ignore?: PatternMatcher,
-  ) {}
+  ) {
+    const exceptions = (ignore?.patterns ?? []).filter((p) => p.exclusion).map((p) => withoutTrailingGlob(p.pattern));
+    this.plainExceptions = exceptions.some((p) => PATTERN_CHARS.test(p)) ? undefined : exceptions;
+  }
 
   hostPath(rel: string): string {
     return rel === '' ? this.root : join(this.root, rel);
@@ -142,6 +157,8 @@ export class SourceTree {
     const ignore = this.ignore;
     if (ignore === undefined || !ignore.matches(rel)) return true;
     if (!isDir || !ignore.hasExclusions) return false;
+    // an ignored directory no plain exception points into holds nothing visible: no need to look
+    if (this.plainExceptions !== undefined && !this.plainExceptions.some((p) => `${p}/`.startsWith(`${rel}/`))) return false;
     let known = this.visibleDirs.get(rel);
     if (known === undefined) {
       known = this.holdsVisible(rel);
