@@ -44,7 +44,7 @@ describe('selectCopySources', () => {
     [['nothing*'], []],
   ];
   for (const [patterns, expected] of CASES) {
-    it(`${patterns.join(' ')}`, async () => {
+    it(patterns.join(' '), async () => {
       expect(await summary({ patterns })).toEqual(expected);
     });
   }
