@@ -51,7 +51,7 @@ export async function runLayerStep(session: BuildSession, context: LayerStepCont
       ...(step.instruction.kind === 'workdir' ? { user: context.config.config.User ?? '' } : {}),
     });
     const layer = await session.steps.run(key, () => produce(session, context, key, sources));
-    return { fs: { key: stateCacheKey(key, layer.diffId), layers: [...fs.layers, layer] }, created: layer.created };
+    return { fs: { key: stateCacheKey(key, layer.diffId), layers: [...fs.layers, { ...layer, below: fs.key }] }, created: layer.created };
   } finally {
     await sources.release();
   }

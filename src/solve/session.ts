@@ -29,6 +29,8 @@ export interface FsLayer {
   readonly created?: string;
   /** Its unpacked form, when the step that made it left one. */
   readonly dir?: string;
+  /** The key of the file system below it, for layers made by steps (not for base image layers). */
+  readonly below?: CacheKey;
 }
 
 /** A file system as a chain of layers, named by a key of its content's history (stateCacheKey). */

@@ -8,6 +8,8 @@ import { canonicalJson } from './cache-key.js';
 import { selectContext, selectTree } from './context-source.js';
 import type { LayerStepContext } from './layer-step.js';
 import type { BuildSession, FsState } from './session.js';
+import { unpackLayer } from '../snapshot/index.js';
+import { reduceForPaths } from './source-reduction.js';
 import { viewSnapshot } from './with-snapshot.js';
 
 /** What a step reads, found before its key: digests for the key, and what the work needs again. */
@@ -117,7 +119,11 @@ async function treeDigest(
   const selector = canonicalJson({ patterns, exclude: options.exclude, parents: options.parents });
   const known = await session.cache.sourceDigest(fs.key, selector);
   if (known !== undefined) return known;
-  const { digest } = await viewSnapshot(session, fs, (root) => selectTree(root, patterns, options));
+  // the same files may have been hashed in a file system that differs only in layers not touching them
+  const reduced = await reduceForPaths(fs, patterns, (layer) => layer.dir !== undefined ? Promise.resolve(layer.dir) : unpackLayer(session.store, layer.layer, { signal: session.signal }));
+  const same = reduced.key === fs.key ? undefined : await session.cache.sourceDigest(reduced.key, selector);
+  const digest = same ?? (await viewSnapshot(session, reduced, (root) => selectTree(root, patterns, options))).digest;
   await session.cache.putSourceDigest(fs.key, selector, digest);
+  if (reduced.key !== fs.key) await session.cache.putSourceDigest(reduced.key, selector, digest);
   return digest;
 }
