@@ -7,7 +7,7 @@ import { resolveInRoot } from '../../runtime/index.js';
 import { parseChmod } from './chmod.js';
 import { resolveChown } from './chown.js';
 import { invalidCopyOption } from './copy-errors.js';
-import type { CopyCounters, CopySettings } from './copy-source.js';
+import type { CopyCounters, CopySettings } from './copy-settings.js';
 import { copySource } from './copy-source.js';
 import { readSourceXattrs } from './copy-xattrs.js';
 import { openDecompressed } from './decompress.js';
