@@ -1,11 +1,9 @@
-import { findRecipe } from '../bootstrap/index.js';
 import { BuildError, isBuildError } from '../errors/index.js';
 import { eventTime } from '../events/index.js';
 import type { EventSink } from '../events/index.js';
 import type { Image } from '../image/index.js';
 import { formatPlatform, parseReference, platformMatches } from '../oci/index.js';
 import type { Digest, ImageConfig, Platform } from '../oci/index.js';
-import { pullImage } from '../registry/index.js';
 import type { RegistrySettings } from '../registry/index.js';
 import type { Store } from '../store/index.js';
 
@@ -22,7 +20,7 @@ export interface ResolveImageOptions {
   readonly platform: Platform;
   /** Go to the registry even when the store has the image. */
   readonly pull: boolean;
-  readonly registry?: RegistrySettings;
+  readonly registry?: (() => Promise<RegistrySettings>) | undefined;
   readonly events: EventSink;
   readonly signal: AbortSignal;
 }
@@ -41,9 +39,10 @@ async function fromStore(store: Store, ref: string, platform: Platform): Promise
   return { ref, image, manifest: await image.digest(), config };
 }
 
-function withBootstrapHint(err: unknown, ref: string): unknown {
+async function withBootstrapHint(err: unknown, ref: string): Promise<unknown> {
   if (!isBuildError(err) || !err.code.startsWith('REGISTRY_')) return err;
   const familiar = parseReference(ref).familiar;
+  const { findRecipe } = await import('../bootstrap/index.js');
   if (findRecipe(familiar) === undefined) return err;
   return new BuildError(err.code, `${familiar}: ${err.message}`, {
     hint: `the image is not in the local store; \`stagecraft bootstrap ${familiar}\` makes it from Debian packages`,
@@ -64,14 +63,14 @@ export async function resolveImage(ref: string, options: ResolveImageOptions): P
   try {
     let resolved = options.pull ? undefined : await fromStore(store, ref, options.platform);
     if (resolved === undefined) {
+      // the registry client is loaded only when an image has to be pulled
+      const [{ pullImage }, settings] = await Promise.all([import('../registry/index.js'), options.registry?.()]);
       await pullImage(parseReference(ref), {
         store,
         tags: [ref],
         platform: options.platform,
         signal: options.signal,
-        ...(options.registry !== undefined
-          ? { credentials: options.registry.credentials, registriesConfig: options.registry.registriesConfig }
-          : {}),
+        ...(settings !== undefined ? { credentials: settings.credentials, registriesConfig: settings.registriesConfig } : {}),
       });
       resolved = await fromStore(store, ref, options.platform);
       if (resolved === undefined) {
@@ -83,7 +82,7 @@ export async function resolveImage(ref: string, options: ResolveImageOptions): P
     events({ type: 'step-done', id, time: eventTime(), durationMs: eventTime() - started });
     return resolved;
   } catch (err) {
-    const wrapped = withBootstrapHint(err, ref);
+    const wrapped = await withBootstrapHint(err, ref);
     events(
       options.signal.aborted
         ? { type: 'step-canceled', id, time: eventTime() }

@@ -47,7 +47,7 @@ export interface SessionOptions {
   readonly noCache: boolean;
   readonly pull: boolean;
   readonly network: 'host' | 'none';
-  readonly registry: RegistrySettings | undefined;
+  readonly registry: (() => Promise<RegistrySettings>) | undefined;
   readonly runtime: RuntimeName | undefined;
   readonly epoch: number | undefined;
   readonly contextDir: string;

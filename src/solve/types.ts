@@ -37,8 +37,11 @@ export interface BuildOptions {
   readonly signal?: AbortSignal;
   /** Steps that do work (RUN, COPY, unpacking) at once; default: the number of cores, at least 4. */
   readonly jobs?: number;
-  /** Registry credentials and mirrors for base images not in the store. */
-  readonly registry?: RegistrySettings;
+  /**
+   * Registry credentials and mirrors, for base images not in the store: asked for only when an
+   * image has to be pulled (reading them costs time a cached build need not spend).
+   */
+  readonly registry?: () => Promise<RegistrySettings>;
   readonly runtime?: RuntimeName;
   /** This machine's platform (BUILDPLATFORM); default: detected. */
   readonly hostPlatform?: Platform;

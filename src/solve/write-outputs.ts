@@ -8,11 +8,9 @@ import { promisify } from 'node:util';
 import { BuildError } from '../errors/index.js';
 import { eventTime } from '../events/index.js';
 import type { EventSink } from '../events/index.js';
-import { writeDockerArchive, writeOciLayout } from '../export/index.js';
 import { withLayerCompression } from '../image/index.js';
 import type { Image } from '../image/index.js';
 import { parseReference } from '../oci/index.js';
-import { pushImage } from '../registry/index.js';
 import type { RegistrySettings } from '../registry/index.js';
 import { directoryLayerEntries, prepareSnapshot } from '../snapshot/index.js';
 import type { Store } from '../store/index.js';
@@ -24,7 +22,7 @@ export interface WriteOutputsOptions {
   readonly store: Store;
   /** `-t` names: the default names of image, registry, oci and docker outputs. */
   readonly tags: readonly string[];
-  readonly registry?: RegistrySettings;
+  readonly registry?: () => Promise<RegistrySettings>;
   /** Where a `dest=-` output goes (standard output in the CLI). */
   readonly stdout?: Writable;
   readonly events?: EventSink;
@@ -60,12 +58,13 @@ async function withRootfs<T>(result: BuildResult, store: Store, signal: AbortSig
 async function pushAll(image: Image, names: readonly string[], options: WriteOutputsOptions): Promise<void> {
   if (names.length === 0) throw new BuildError('USAGE', 'nothing to push to: give the image a name with -t NAME (or name= in --output)');
   const compressed = withLayerCompression(image, 'gzip');
+  const [{ pushImage }, settings] = await Promise.all([import('../registry/index.js'), options.registry?.()]);
   for (const name of names) {
     const started = eventTime();
     const id = `push:${name}`;
     options.events?.({ type: 'step-started', id, time: started, label: `pushing ${name}` });
     await pushImage(compressed, parseReference(name), {
-      ...(options.registry !== undefined ? { credentials: options.registry.credentials, registriesConfig: options.registry.registriesConfig } : {}),
+      ...(settings !== undefined ? { credentials: settings.credentials, registriesConfig: settings.registriesConfig } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     });
     options.events?.({ type: 'step-done', id, time: eventTime(), durationMs: eventTime() - started });
@@ -91,6 +90,7 @@ export async function writeOutputs(result: BuildResult, outputs: readonly Output
         break;
       }
       case 'oci': {
+        const { writeOciLayout } = await import('../export/index.js');
         const names = output.names.length > 0 ? output.names : options.tags;
         await writeOciLayout([{ image: result.image, tags: names }], destination(output.dest, options.stdout), {
           format: output.tar ? 'tar' : 'dir',
@@ -101,6 +101,7 @@ export async function writeOutputs(result: BuildResult, outputs: readonly Output
         break;
       }
       case 'docker': {
+        const { writeDockerArchive } = await import('../export/index.js');
         const names = output.names.length > 0 ? output.names : options.tags;
         await writeDockerArchive([{ image: result.image, tags: names }], destination(output.dest, options.stdout), signalOption);
         written.push({ type: output.type, dest: output.dest, names });

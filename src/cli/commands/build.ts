@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { RegistrySettings } from '../../registry/index.js';
 
 interface BuildCommandOptions {
   readonly file?: string;
@@ -76,7 +77,7 @@ async function readStdin(): Promise<string> {
 }
 
 async function runBuild(program: Command, contextDir: string, options: BuildCommandOptions): Promise<void> {
-  const [{ readFile, stat, writeFile }, path, { BuildError }, oci, progress, solve, { resolveStateRoot }, { openStore }, registry] = await Promise.all([
+  const [{ readFile, stat, writeFile }, path, { BuildError }, oci, progress, solve, { resolveStateRoot }, { openStore }] = await Promise.all([
     import('node:fs/promises'),
     import('node:path'),
     import('../../errors/index.js'),
@@ -85,7 +86,6 @@ async function runBuild(program: Command, contextDir: string, options: BuildComm
     import('../../solve/index.js'),
     import('../state-root.js'),
     import('../../store/index.js'),
-    import('../../registry/index.js'),
   ]);
   const usage = (message: string, hint?: string): never => {
     throw new BuildError('USAGE', message, hint === undefined ? {} : { hint });
@@ -137,7 +137,14 @@ async function runBuild(program: Command, contextDir: string, options: BuildComm
   }
 
   const store = await openStore(resolveStateRoot(program.opts<{ root?: string }>().root, process.env));
-  const settings = await registry.loadRegistrySettings(process.env, options.registriesConf === undefined ? {} : { registriesConf: options.registriesConf });
+  // registry settings (and the registry client) are loaded only if an image is pulled or pushed
+  let settingsPromise: Promise<RegistrySettings> | undefined;
+  const settings = (): Promise<RegistrySettings> => {
+    settingsPromise ??= import('../../registry/index.js').then((registry) =>
+      registry.loadRegistrySettings(process.env, options.registriesConf === undefined ? {} : { registriesConf: options.registriesConf }),
+    );
+    return settingsPromise;
+  };
   const renderer = progress.createProgressRenderer(mode, {
     stdout: process.stdout,
     stderr: process.stderr,
