@@ -42,12 +42,14 @@ export async function executeCopy(session: BuildSession, context: LayerStepConte
       );
     });
   }
-  const fs = from.kind === 'scratch' ? { key: context.fs.key, layers: [] } : sources.fsOf(from);
-  invariant(fs !== undefined, 'the source of a COPY --from was not built');
   const kind = from.kind === 'stage' ? 'stage' : 'image';
-  return viewSnapshot(session, fs, (sourceRoot) =>
+  const copyFrom = (sourceRoot: string): Promise<CommitResult | undefined> =>
     changeInSnapshot(session, context.fs, async (rootfs) => {
       await applyCopy({ ...op, destRoot: rootfs, from: { root: sourceRoot, kind } }, options);
-    }),
-  );
+    });
+  const open = sources.viewOf(from);
+  if (open !== undefined) return copyFrom(open);
+  const fs = from.kind === 'scratch' ? { key: context.fs.key, layers: [] } : sources.fsOf(from);
+  invariant(fs !== undefined, 'the source of a COPY --from was not built');
+  return viewSnapshot(session, fs, copyFrom);
 }

@@ -10,7 +10,7 @@ import type { LayerStepContext } from './layer-step.js';
 import type { BuildSession, FsState } from './session.js';
 import { unpackLayer } from '../snapshot/index.js';
 import { reduceForPaths } from './source-reduction.js';
-import { viewSnapshot } from './with-snapshot.js';
+import { openView } from './with-snapshot.js';
 
 /** What a step reads, found before its key: digests for the key, and what the work needs again. */
 export interface StepSources {
@@ -22,7 +22,12 @@ export interface StepSources {
   readonly contextSelection: readonly SelectedSource[] | undefined;
   /** ADD URLs fetched for the key (when no --checksum names the content). */
   readonly downloads: ReadonlyMap<string, DownloadedFile>;
-  /** Removes what was fetched. */
+  /**
+   * A view of the source stage a COPY --from reads, when one was mounted to hash its files (the
+   * copy reads the same view instead of mounting another).
+   */
+  viewOf(origin: ContentSource): string | undefined;
+  /** Removes what was fetched and unmounts the views. */
   release(): Promise<void>;
 }
 
@@ -54,7 +59,9 @@ export async function stepInputs(session: BuildSession, context: LayerStepContex
   const downloads = new Map<string, DownloadedFile>();
   let contextSelection: SelectedSource[] | undefined;
   let downloadDir: string | undefined;
+  const views = new Map<number, { readonly rootfs: string; release(): Promise<void> }>();
   const release = async (): Promise<void> => {
+    await Promise.allSettled([...views.values()].map((view) => view.release()));
     if (downloadDir !== undefined) await rm(downloadDir, { recursive: true, force: true });
   };
   const options = { ...copyOptions(step), signal: session.signal };
@@ -70,7 +77,13 @@ export async function stepInputs(session: BuildSession, context: LayerStepContex
         case 'stage': {
           const fs = (await context.stages.run(input.stage)).fs;
           stageFs.set(input.stage, fs);
-          digests.push(await treeDigest(session, fs, localPatterns(step, input.paths), options));
+          const isCopy = step.instruction.kind === 'copy';
+          digests.push(
+            await treeDigest(session, fs, localPatterns(step, input.paths), options, (view) => {
+              if (isCopy) views.set(input.stage, view);
+              return isCopy;
+            }),
+          );
           break;
         }
         case 'image': {
@@ -105,16 +118,21 @@ export async function stepInputs(session: BuildSession, context: LayerStepContex
     fsOf: (origin) => (origin.kind === 'stage' ? stageFs.get(origin.stage) : origin.kind === 'image' ? imageFs.get(origin.ref) : undefined),
     contextSelection,
     downloads,
+    viewOf: (origin) => (origin.kind === 'stage' ? views.get(origin.stage)?.rootfs : undefined),
     release,
   };
 }
 
-/** The digest of `patterns` in a built file system, remembered by the file system's key. */
+/**
+ * The digest of `patterns` in a built file system, remembered by the file system's key. When the
+ * files have to be read, `keep` may take the view they were read from (true: it releases it).
+ */
 async function treeDigest(
   session: BuildSession,
   fs: FsState,
   patterns: readonly string[],
   options: { exclude?: readonly string[]; parents?: boolean; signal: AbortSignal },
+  keep: (view: { readonly rootfs: string; release(): Promise<void> }) => boolean,
 ): Promise<string> {
   const selector = canonicalJson({ patterns, exclude: options.exclude, parents: options.parents });
   const known = await session.cache.sourceDigest(fs.key, selector);
@@ -122,7 +140,18 @@ async function treeDigest(
   // the same files may have been hashed in a file system that differs only in layers not touching them
   const reduced = await reduceForPaths(fs, patterns, (layer) => layer.dir !== undefined ? Promise.resolve(layer.dir) : unpackLayer(session.store, layer.layer, { signal: session.signal }));
   const same = reduced.key === fs.key ? undefined : await session.cache.sourceDigest(reduced.key, selector);
-  const digest = same ?? (await viewSnapshot(session, reduced, (root) => selectTree(root, patterns, options))).digest;
+  let digest = same;
+  if (digest === undefined) {
+    // the reduced file system shows the same files at these paths: the copy may read from its view
+    const view = await openView(session, reduced);
+    let kept = false;
+    try {
+      digest = (await selectTree(view.rootfs, patterns, options)).digest;
+      kept = keep(view);
+    } finally {
+      if (!kept) await view.release();
+    }
+  }
   await session.cache.putSourceDigest(fs.key, selector, digest);
   if (reduced.key !== fs.key) await session.cache.putSourceDigest(reduced.key, selector, digest);
   return digest;

@@ -27,6 +27,13 @@ export async function changeInSnapshot(
   }
 }
 
+/** A view of `fs` kept open until `release()` (a snapshot never committed). */
+export async function openView(session: BuildSession, fs: FsState): Promise<{ readonly rootfs: string; release(): Promise<void> }> {
+  const lowers = await session.lowerDirs(fs);
+  const snapshot = await prepareSnapshot(lowers, { root: session.store.root, signal: session.signal });
+  return { rootfs: snapshot.rootfs, release: () => snapshot.release() };
+}
+
 /**
  * Gives `read` a view of `fs` (a snapshot released afterwards, never committed): for copying from
  * or hashing another stage's files, and for read-write bind mounts whose writes are thrown away.
