@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  // .stagecraft/ holds test state (unpacked root file systems full of other projects' files).
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.stagecraft/**', 'bench/results/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
