@@ -6,11 +6,12 @@
 //   npm run build && node bench/engine.mjs [--scenario NAME[,NAME]] [--runs N]
 //       [--builders stagecraft,buildkit,buildah] [--base-root DIR] [--scenarios-dir DIR]
 //       [--bigfile-mb MiB] [--docker-host unix://SOCK] [--out FILE] [--logs DIR] [--keep]
+//   node bench/engine.mjs --report bench/results/engine-<date>.json    (print a past run's table)
 //
 // Needs root (runc, overlay mounts, dockerd). Anchors that cannot be started are reported as absent
 // and the run goes on with the others.
 import { mkdtempSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -57,9 +58,10 @@ function parseArgs(argv) {
     else if (arg === '--docker-host') options.dockerHost = value();
     else if (arg === '--out') options.out = resolve(value());
     else if (arg === '--logs') options.logs = resolve(value());
+    else if (arg === '--report') options.report = resolve(value());
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node bench/engine.mjs [--scenario NAME[,NAME]] [--runs N] [--builders stagecraft,buildkit,buildah] [--base-root DIR] [--scenarios-dir DIR] [--bigfile-mb MiB] [--docker-host unix://SOCK] [--out FILE] [--logs DIR] [--keep]');
+      console.log('usage: node bench/engine.mjs [--scenario NAME[,NAME]] [--runs N] [--builders stagecraft,buildkit,buildah] [--base-root DIR] [--scenarios-dir DIR] [--bigfile-mb MiB] [--docker-host unix://SOCK] [--out FILE] [--logs DIR] [--keep] | --report RESULTS.json');
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
   }
@@ -111,6 +113,10 @@ function recordOf(result) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  if (options.report !== undefined) {
+    console.log(renderReport(JSON.parse(await readFile(options.report, 'utf8'))));
+    return;
+  }
   const scenarios = defineScenarios({ bigfileMiB: options.bigfileMiB }).filter((s) => options.scenarios === undefined || options.scenarios.includes(s.name));
   if (scenarios.length === 0) throw new Error(`no such scenario: ${options.scenarios.join(', ')}`);
   const started = new Date();
@@ -216,7 +222,6 @@ async function main() {
 
   for (const cell of cells) cell.summary = summarizeCell(cell.runs);
   const targets = evaluateTargets(cells);
-  const present = builders.map((b) => b.name);
   const backgroundAfter = await measureBackground(5000);
   const allRuns = cells.flatMap((c) => c.runs);
   const loads = allRuns.map((r) => r.loadAverage);
@@ -231,18 +236,6 @@ async function main() {
     loadAverage: { before: loadBefore, minDuringBuilds: Math.min(...loads), maxDuringBuilds: Math.max(...loads), after: loadAverage() },
     machineBusyDuringBuilds: { min: Math.min(...busy), max: Math.max(...busy) },
   };
-  const markdown = formatMarkdown({ cells: cells.map((c) => ({ ...c })), targets, builders: present, scenarios });
-  const absentLines = Object.entries(absent).map(([name, reason]) => `- ${name}: ABSENT (${reason.split('\n')[0]})`);
-  const loadLine =
-    `Machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}. Cores busy with others' work just before: ` +
-    `${Math.round(backgroundBefore * 100)}%, just after: ${Math.round(backgroundAfter * 100)}%; load average during builds ` +
-    `${machine.loadAverage.minDuringBuilds}-${machine.loadAverage.maxDuringBuilds}.`;
-  console.log(`\n## Build-engine benchmark, ${started.toISOString()} (${options.runs} run(s); bigfile 1)\n`);
-  console.log(loadLine + '\n');
-  for (const [name, version] of Object.entries(versions)) console.log(`- ${name}: ${version}`);
-  for (const line of absentLines) console.log(line);
-  console.log('\n' + markdown + '\n');
-
   const out = options.out ?? join(here, 'results', `engine-${started.toISOString().slice(0, 10)}.json`);
   await mkdir(dirname(out), { recursive: true });
   const json = {
@@ -254,8 +247,29 @@ async function main() {
     results: cells.map((c) => ({ scenario: c.scenario, phase: c.phase, builder: c.builder, median: c.summary, runs: c.runs })),
     targets: targets.map(({ id, text, limit, measured, pass }) => ({ id, text, limit, measured: measured ?? null, result: pass === undefined ? 'n/a' : pass ? 'PASS' : 'MISS' })),
   };
+  console.log(renderReport(json));
   await writeFile(out, JSON.stringify(json, null, 1) + '\n');
   log(`wrote ${out}`);
+}
+
+/** The markdown report of a results file (what a run prints; `--report FILE` prints it again). */
+function renderReport(json) {
+  const cells = json.results.map((r) => ({ scenario: r.scenario, phase: r.phase, builder: r.builder, summary: r.median }));
+  const scenarios = defineScenarios({ bigfileMiB: json.options.bigfileMiB }).filter((s) => json.options.scenarios.includes(s.name));
+  const m = json.machine;
+  const lines = [
+    `## Build-engine benchmark, ${json.date} (${json.options.runs} run(s); bigfile 1)`,
+    '',
+    `Machine: ${m.cores} cores, ${m.memoryGiB} GiB, ${m.kernel}. Cores busy with others' work just before: ` +
+      `${Math.round(m.backgroundBusyBefore * 100)}%, just after: ${Math.round(m.backgroundBusyAfter * 100)}%; load average during builds ` +
+      `${m.loadAverage.minDuringBuilds}-${m.loadAverage.maxDuringBuilds} (before: ${m.loadAverage.before}).`,
+    '',
+    ...Object.entries(json.versions).map(([name, version]) => `- ${name}: ${version}`),
+    ...Object.entries(json.absent).map(([name, reason]) => `- ${name}: ABSENT (${reason.split('\n')[0]})`),
+    '',
+    formatMarkdown({ cells, targets: evaluateTargets(cells), builders: Object.keys(json.versions), scenarios }),
+  ];
+  return lines.join('\n') + '\n';
 }
 
 main().catch((err) => {
