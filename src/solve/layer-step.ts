@@ -40,6 +40,11 @@ export async function runLayerStep(session: BuildSession, context: LayerStepCont
   try {
     sources = await stepInputs(session, context);
   } catch (err) {
+    // the step could not even be keyed (a COPY source missing): show it failing, as BuildKit does
+    if (!session.signal.aborted) {
+      const label = { label: step.label, number: step.number, stageId: context.stage.id, total: context.stage.stepTotal };
+      session.startStep(`inputs:${String(context.stage.index)}:${String(step.index)}`, label).failed(err);
+    }
     throw session.locate(err, step);
   }
   try {

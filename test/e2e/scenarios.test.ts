@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBuildError } from '../../src/errors/index.js';
+import { createRecordingSink } from '../../src/events/index.js';
 import type { BuildEvent } from '../../src/events/index.js';
-import { writeOutputs } from '../../src/solve/index.js';
+import { build, writeOutputs } from '../../src/solve/index.js';
 import { buildIn, copyContext, e2eStore, ranSteps, REPO, stepOutcomes } from './support/build-driver.js';
 import { e2eUnavailable, ensureBaseImages } from './support/e2e-env.js';
 
@@ -46,6 +47,21 @@ describe.skipIf(reason !== undefined)('build scenarios (runc, overlayfs, bootstr
     expect(error.details['exitCode']).toBe(3);
     expect(error.details['lastLogLines']).toEqual(expect.arrayContaining([expect.stringContaining('about to fail')]));
     expect(error.message).toBe('process "/bin/sh -c echo about to fail && exit 3" did not complete successfully: exit code: 3');
+  });
+
+  it('a COPY of a missing file fails at its line, the step shown as failed', { timeout: 120_000 }, async () => {
+    const dir = track(await contextWith({ Dockerfile: 'FROM debian:bookworm-slim\nWORKDIR /x\nCOPY missing.txt ./\n' }));
+    const recording = createRecordingSink();
+    const error = await build(
+      { dockerfile: 'FROM debian:bookworm-slim\nWORKDIR /x\nCOPY missing.txt ./\n', dockerfilePath: join(dir, 'Dockerfile'), contextDir: dir },
+      { store: await e2eStore(), events: recording.sink },
+    ).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isBuildError(error) && error.code).toBe('COPY_SOURCE_NOT_FOUND');
+    expect(isBuildError(error) && error.locations[0]?.start.line).toBe(3);
+    expect(stepOutcomes(recording).get('[3/3] COPY missing.txt ./')).toBe('failed');
   });
 
   it('--target builds only the stages it needs: the broken stage never runs', { timeout: 300_000 }, async () => {
