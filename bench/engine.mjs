@@ -20,7 +20,7 @@ import { createBuildahBuilder } from './lib/builder-buildah.mjs';
 import { createBuildkitBuilder } from './lib/builder-buildkit.mjs';
 import { createStagecraftBuilder, missingBaseImages, snapshotStagecraft } from './lib/builder-stagecraft.mjs';
 import { BUILDERS, evaluateTargets, formatMarkdown, megabytes, seconds, summarizeCell } from './lib/report.mjs';
-import { lastLines, loadAverage, readCpuTimes, runChecked } from './lib/run-measured.mjs';
+import { lastLines, loadAverage, readCpuTimes, runChecked, stopRunningChildren } from './lib/run-measured.mjs';
 import { defineScenarios } from './lib/scenarios.mjs';
 import { removeTree } from './lib/temp-dirs.mjs';
 
@@ -132,6 +132,7 @@ async function main() {
   const absent = {};
   const versions = {};
   let cleaningUp;
+  let interrupted = false;
   const cleanup = () => {
     cleaningUp ??= (async () => {
       for (const b of builders) await b.teardown().catch((err) => log(`${b.name}: teardown: ${err.message}`));
@@ -142,7 +143,9 @@ async function main() {
   };
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
-      log(`${signal}: cleaning up`);
+      log(`${signal}: stopping the build and cleaning up`);
+      interrupted = true;
+      stopRunningChildren();
       void cleanup().finally(() => process.exit(130));
     });
   }
@@ -185,8 +188,10 @@ async function main() {
       for (let run = 1; run <= runs; run++) {
         // Builders take turns inside each run, so a slow spell on the machine hits all of them.
         for (const builder of builders) {
+          if (interrupted) return;
           await builder.reset();
           for (const phase of scenario.phases) {
+            if (interrupted) return;
             scenario.beforePhase?.(phase, contextDir);
             const output = builder.name === 'stagecraft' ? scenario.stagecraftOutput?.(tmp) : undefined;
             const result = await builder.build({ contextDir, tag: `bench/${scenario.name}`, output });

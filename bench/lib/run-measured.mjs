@@ -10,6 +10,28 @@ import { startMemorySampler } from './memory-sampler.mjs';
 
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 let counter = 0;
+/** Children running now (measured or not), so an interrupted benchmark can stop them. */
+const running = new Set();
+
+/**
+ * Sends SIGTERM to every child still running (the benchmark was interrupted), to its whole
+ * process group: GNU time passes nothing on, so the builder below it must be signalled too.
+ */
+export function stopRunningChildren() {
+  for (const child of running) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+  }
+}
+
+function track(child) {
+  running.add(child);
+  child.once('close', () => running.delete(child));
+  return child;
+}
 
 /** The machine's CPU counters (jiffies, all cores): busy and total, from the first line of /proc/stat. */
 export function readCpuTimes() {
@@ -38,13 +60,14 @@ export async function runMeasured(command, args, options) {
   const load = loadAverage();
   const cpuBefore = readCpuTimes();
   const started = performance.now();
-  const child = spawn(file, argv, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // detached: its own process group, which stopRunningChildren signals as a whole.
+  const child = track(spawn(file, argv, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
   const sampler = startMemorySampler(() => [child.pid, ...(options.extraRoots?.() ?? [])]);
   const out = [];
   const err = [];
   child.stdout.on('data', (chunk) => out.push(chunk));
   child.stderr.on('data', (chunk) => err.push(chunk));
-  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
+  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => process.kill(-child.pid, 'SIGTERM'), options.timeoutMs);
   const [code, signal] = await new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (c, s) => resolve([c, s]));
@@ -78,7 +101,9 @@ export async function runMeasured(command, args, options) {
 
 /** Runs a helper command (not measured); throws with its output when it fails. */
 export async function runChecked(command, args, options = {}) {
-  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = track(
+    spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true }),
+  );
   const out = [];
   const err = [];
   child.stdout.on('data', (chunk) => out.push(chunk));
