@@ -71,7 +71,9 @@ describe('image config per instruction', () => {
 
   it('--label goes over the Dockerfile labels; fields come out in docker order', () => {
     expect(withLabels({ Labels: { a: '1', b: '2' } }, new Map([['b', 'x']])).Labels).toEqual({ a: '1', b: 'x' });
-    const ordered = orderConfigFields({ Cmd: ['x'], Env: ['A=1'], WorkingDir: '/', User: 'u' });
-    expect(Object.keys(ordered)).toEqual(['User', 'Env', 'Cmd', 'WorkingDir']);
+    const ordered = orderConfigFields({ Labels: { z: '1', a: '2', M: '3' }, Cmd: ['x'], Env: ['A=1'], WorkingDir: '/', User: 'u', Volumes: { '/data': {}, '/cache': {} } });
+    expect(Object.keys(ordered)).toEqual(['User', 'Env', 'Cmd', 'Volumes', 'WorkingDir', 'Labels']);
+    expect(Object.keys(ordered.Labels ?? {})).toEqual(['M', 'a', 'z']);
+    expect(Object.keys(ordered.Volumes ?? {})).toEqual(['/cache', '/data']);
   });
 });

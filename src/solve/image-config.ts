@@ -165,10 +165,23 @@ const FIELD_ORDER: readonly (keyof ContainerConfig)[] = [
   'Shell',
 ];
 
-/** `config` with its fields in docker's order (others after them), so our JSON reads like docker's. */
+/** Go writes a map's keys sorted (bytewise). */
+function sortedMap<T>(map: Readonly<Record<string, T>>): Record<string, T> {
+  const keys = Object.keys(map).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return Object.fromEntries(keys.map((key) => [key, map[key] as T]));
+}
+
+/**
+ * `config` as docker's Go types write it: fields in their order (others after them), the keys of
+ * ExposedPorts, Volumes and Labels sorted.
+ */
 export function orderConfigFields(config: ContainerConfig): ContainerConfig {
   const out: Record<string, unknown> = {};
   for (const key of FIELD_ORDER) if (config[key] !== undefined) out[key] = config[key];
   for (const [key, value] of Object.entries(config)) if (!(key in out) && value !== undefined) out[key] = value;
+  for (const key of ['ExposedPorts', 'Volumes', 'Labels'] as const) {
+    const map = config[key];
+    if (map !== undefined) out[key] = sortedMap<unknown>(map);
+  }
   return out;
 }
