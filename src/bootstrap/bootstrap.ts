@@ -25,7 +25,7 @@ import type { LogSink } from './rootfs.js';
 export const BOOTSTRAP_KEY_LABEL = 'org.stagecraft.bootstrap.key';
 /** Where the host CA bundle goes in an image made with `withHostCaCertificates`. */
 export const HOST_CA_PATH = 'etc/ssl/certs/ca-certificates.crt';
-const RECIPE_FORMAT_VERSION = 1;
+const RECIPE_FORMAT_VERSION = 2;
 
 export interface BootstrapOptions {
   /** Image names (`node:18`); all recipes when empty. */
@@ -164,7 +164,7 @@ export async function bootstrapBaseImages(store: Store, options: BootstrapOption
   await mkdir(join(cacheDir, 'tmp'), { recursive: true });
   const work = await mkdtemp(join(cacheDir, 'tmp', 'run-'));
   try {
-    const baseTar = join(cacheDir, `minbase-${mirror.suite}.tar`);
+    const baseTar = join(cacheDir, `minbase-${mirror.suite}.v${String(RECIPE_FORMAT_VERSION)}.tar`);
     if (!(await exists(baseTar)) || (await stat(baseTar)).size === 0) {
       log(`layer: minbase ${mirror.suite}`);
       const partial = `${baseTar}.partial`;

@@ -65,18 +65,20 @@ const CLEAN_PATHS = ['var/lib/apt/lists/*', 'var/cache/apt/*.bin', 'var/cache/ap
 
 /**
  * A cleaned Debian minbase tree for `mirror`, made once with debootstrap and kept under
- * `cacheDir` (a `.complete` marker is written last, so an interrupted run is redone).
+ * `cacheDir` (a `<tree>.complete` marker beside it is written last, so an interrupted run is redone).
  */
 export async function ensureMinbase(cacheDir: string, mirror: DebianMirror, options: RunOptions): Promise<string> {
   const tree = join(cacheDir, `minbase-${mirror.suite}`);
-  if (await exists(join(tree, '.complete'))) return tree;
+  // The marker lives beside the tree, never in it: the tree becomes the images' first layer.
+  const marker = `${tree}.complete`;
+  if (await exists(marker)) return tree;
   await rm(tree, { recursive: true, force: true });
   await mkdir(cacheDir, { recursive: true });
   options.log(`debootstrap --variant=minbase ${mirror.suite} (${mirror.uri})`);
   await runLogged('debootstrap', ['--variant=minbase', mirror.suite, tree, mirror.uri], options);
   // Images carry no host identity: empty resolv.conf and hostname, as docker's images do.
   await runLogged('sh', ['-c', `cd '${tree}' && rm -rf ${CLEAN_PATHS.join(' ')} && : > etc/resolv.conf && : > etc/hostname`], options);
-  await writeFile(join(tree, '.complete'), new Date().toISOString());
+  await writeFile(marker, new Date().toISOString());
   return tree;
 }
 

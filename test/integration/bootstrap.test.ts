@@ -54,6 +54,7 @@ describe.skipIf(reason !== undefined)('stagecraft bootstrap (debootstrap + overl
     const base = await layerPaths(debian, 0);
     expect(base.has('bin/sh') || base.has('usr/bin/sh')).toBe(true);
     expect(base.has('etc/passwd')).toBe(true);
+    expect([...base].filter((p) => !p.includes('/')).sort()).not.toContain('.complete');
     expect([...base].filter((p) => p.startsWith('var/lib/apt/lists/') && !p.endsWith('/partial') && p !== 'var/lib/apt/lists/lock')).toEqual([]);
     const nodeLayer = await layerPaths(node, 1);
     expect(nodeLayer.has('usr/bin/node') || nodeLayer.has('usr/bin/nodejs')).toBe(true);
