@@ -6,7 +6,7 @@
 export { build } from './build.js';
 export { defaultJobs } from './session.js';
 export { parseOutputSpec } from './output-spec.js';
-export type { OutputSpec } from './output-spec.js';
+export type { OutputCompression, OutputSpec } from './output-spec.js';
 export { writeOutputs } from './write-outputs.js';
 export type { WriteOutputsOptions, WrittenOutput } from './write-outputs.js';
 export { formatBuildSummary } from './build-summary.js';

@@ -3,8 +3,9 @@ import { parseOutputSpec } from './output-spec.js';
 
 describe('parseOutputSpec (--output, buildx syntax)', () => {
   it.each([
-    ['type=oci,dest=out.tar', { type: 'oci', dest: 'out.tar', names: [], tar: true }],
-    ['type=oci,dest=layout,tar=false', { type: 'oci', dest: 'layout', names: [], tar: false }],
+    ['type=oci,dest=out.tar', { type: 'oci', dest: 'out.tar', names: [], tar: true, compression: 'gzip' }],
+    ['type=oci,dest=layout,tar=false', { type: 'oci', dest: 'layout', names: [], tar: false, compression: 'gzip' }],
+    ['type=oci,dest=o.tar,compression=uncompressed', { type: 'oci', dest: 'o.tar', names: [], tar: true, compression: 'none' }],
     ['type=docker,dest=img.tar,name=app:1', { type: 'docker', dest: 'img.tar', names: ['app:1'] }],
     ['type=docker,dest=img.tar,"name=a:1,b:2"', { type: 'docker', dest: 'img.tar', names: ['a:1', 'b:2'] }],
     ['type=local,dest=out/', { type: 'local', dest: 'out/' }],
@@ -25,6 +26,7 @@ describe('parseOutputSpec (--output, buildx syntax)', () => {
     ['type=local', '--output type=local needs dest=PATH'],
     ['type=zip,dest=x', 'unknown type "zip"'],
     ['type=image,push=maybe', 'push must be true or false'],
+    ['type=oci,dest=x,compression=zstd', 'compression "zstd" is not supported'],
     ['type=docker,dest="x', 'unterminated quote'],
   ])('refuses %j', (text, message) => {
     expect(() => parseOutputSpec(text)).toThrow(message);

@@ -6,15 +6,19 @@ import { BuildError } from '../errors/index.js';
  * - `oci` / `docker`: an OCI image layout or a docker-archive (`docker load`), a tar at `dest`
  *   (`-` = standard output), or for oci with `tar=false` a directory;
  * - `local`: the final file system copied into the directory `dest`; `tar`: the same as a tar.
+ * `compression=gzip|uncompressed` (buildx's option) chooses how an OCI output's layers are written.
  */
 export type OutputSpec =
   | { readonly type: 'image'; readonly names: readonly string[]; readonly push: boolean }
-  | { readonly type: 'oci'; readonly dest: string; readonly names: readonly string[]; readonly tar: boolean }
+  | { readonly type: 'oci'; readonly dest: string; readonly names: readonly string[]; readonly tar: boolean; readonly compression: OutputCompression }
   | { readonly type: 'docker'; readonly dest: string; readonly names: readonly string[] }
   | { readonly type: 'local'; readonly dest: string }
   | { readonly type: 'tar'; readonly dest: string };
 
 const TYPES = ['image', 'registry', 'oci', 'docker', 'local', 'tar'] as const;
+
+/** How layers are written into an OCI output (gzip by default, as BuildKit's exporter). */
+export type OutputCompression = 'gzip' | 'none';
 
 function usage(message: string, hint?: string): BuildError<'USAGE'> {
   return new BuildError('USAGE', message, hint === undefined ? {} : { hint });
@@ -41,6 +45,12 @@ function parseBool(value: string, text: string, key: string): boolean {
   if (['true', '1', ''].includes(value.toLowerCase())) return true;
   if (['false', '0'].includes(value.toLowerCase())) return false;
   throw usage(`invalid --output ${JSON.stringify(text)}: ${key} must be true or false`);
+}
+
+function parseCompression(value: string | undefined, text: string): OutputCompression {
+  if (value === undefined || value === 'gzip') return 'gzip';
+  if (value === 'uncompressed') return 'none';
+  throw usage(`invalid --output ${JSON.stringify(text)}: compression ${JSON.stringify(value)} is not supported`, 'use compression=gzip or compression=uncompressed');
 }
 
 /**
@@ -73,7 +83,7 @@ export function parseOutputSpec(text: string): OutputSpec {
     case 'registry':
       return { type: 'image', names, push: true };
     case 'oci':
-      return { type, dest: needDest(), names, tar: parseBool(fields.get('tar') ?? 'true', text, 'tar') };
+      return { type, dest: needDest(), names, tar: parseBool(fields.get('tar') ?? 'true', text, 'tar'), compression: parseCompression(fields.get('compression'), text) };
     case 'docker':
       return { type, dest: needDest(), names };
     case 'local':

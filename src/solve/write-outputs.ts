@@ -94,7 +94,7 @@ export async function writeOutputs(result: BuildResult, outputs: readonly Output
         const names = output.names.length > 0 ? output.names : options.tags;
         await writeOciLayout([{ image: result.image, tags: names }], destination(output.dest, options.stdout), {
           format: output.tar ? 'tar' : 'dir',
-          layerCompression: 'gzip',
+          layerCompression: output.compression,
           ...signalOption,
         });
         written.push({ type: output.type, dest: output.dest, names });

@@ -124,7 +124,7 @@ describe.skipIf(reason !== undefined)('build scenarios (runc, overlayfs, bootstr
     expect(await readFile(join(out, 'hello.txt'), 'utf8')).toBe('hi\n');
   });
 
-  it('--output type=oci writes an archive skopeo accepts, and type=docker one with the tag', { timeout: 300_000 }, async () => {
+  it('--output type=oci (uncompressed) writes an archive skopeo accepts, and type=docker one with the tag', { timeout: 300_000 }, async () => {
     const dir = track(await copyContext(join(SCENARIOS, 'unused')));
     const { result } = await buildIn(dir, { target: 'release' });
     const oci = join(dir, 'image.tar');
@@ -132,7 +132,7 @@ describe.skipIf(reason !== undefined)('build scenarios (runc, overlayfs, bootstr
     await writeOutputs(
       result,
       [
-        { type: 'oci', dest: oci, names: ['stagecraft-e2e/release:1'], tar: true },
+        { type: 'oci', dest: oci, names: ['stagecraft-e2e/release:1'], tar: true, compression: 'none' },
         { type: 'docker', dest: docker, names: ['stagecraft-e2e/release:1'] },
       ],
       { store: await e2eStore(), tags: [] },
@@ -143,7 +143,9 @@ describe.skipIf(reason !== undefined)('build scenarios (runc, overlayfs, bootstr
       return;
     }
     expect(skopeo.stderr).toBe('');
-    const inspected = JSON.parse(skopeo.stdout) as { Digest: string; Layers: string[] };
+    const inspected = JSON.parse(skopeo.stdout) as { Digest: string; Layers: string[]; LayersData?: { MIMEType: string }[] };
+    // compression=uncompressed: the layers are the plain tars, as stored
+    expect(inspected.Layers).toEqual(await Promise.all((await result.image.layers()).map((l) => l.diffId())));
     expect(inspected.Layers).toHaveLength((await result.image.layers()).length);
     expect(inspected.Layers.every((digest) => digest.startsWith('sha256:'))).toBe(true);
     const dockerArchive = spawnSync('skopeo', ['inspect', `docker-archive:${docker}`], { encoding: 'utf8' });

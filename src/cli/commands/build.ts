@@ -41,7 +41,7 @@ export function defineBuildCommand(program: Command): void {
     .option('--network <mode>', 'the network of RUN steps: host or none', 'host')
     .option('--jobs <n>', 'steps that do work at once (default: the number of cores, at least 4)')
     .option('--progress <mode>', 'auto, tty, plain, json or quiet', 'auto')
-    .option('-o, --output <spec>', 'type=oci|docker|tar,dest=FILE; type=local,dest=DIR; type=registry; type=image[,push=true] (repeatable)', collect, [])
+    .option('-o, --output <spec>', 'type=oci|docker|tar,dest=FILE (oci: compression=gzip|uncompressed); type=local,dest=DIR; type=registry; type=image[,push=true] (repeatable)', collect, [])
     .option('--iidfile <file>', 'write the image id (the config digest) to this file')
     .option('--push', 'push the image to its registry (same as --output type=registry)')
     .option('--platform <os/arch[/variant]>', 'the platform to build for (default: this machine)')
