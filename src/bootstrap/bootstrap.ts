@@ -12,6 +12,7 @@ import type { HistoryEntry } from '../oci/index.js';
 import { directoryLayerEntries } from '../snapshot/index.js';
 import type { DirectoryLayerMode } from '../snapshot/index.js';
 import type { Store } from '../store/index.js';
+import { StoreLock } from '../store/lock.js';
 import { writeTar } from '../tar/index.js';
 import type { TarEntry } from '../tar/index.js';
 import { findDebianMirror } from './debian-mirror.js';
@@ -143,23 +144,45 @@ export async function bootstrapBaseImages(store: Store, options: BootstrapOption
     }
   }
   const caDigest = caBundle === undefined ? undefined : createHash('sha256').update(caBundle).digest('hex');
-  const runOptions = { log, ...(signal !== undefined ? { signal } : {}) };
 
-  const results: BootstrapResult[] = [];
+  // One bootstrap at a time per state directory: two processes must not debootstrap into the same
+  // tree (parallel test files, two terminals). The lock is the store's kind, beside the trees.
+  const cacheDir = join(store.root, 'bootstrap');
+  await mkdir(cacheDir, { recursive: true });
+  const lock = new StoreLock(cacheDir, 60 * 60_000);
+  return lock.withLock(() => bootstrapLocked(store, recipes, mirror, { caBundle, caDigest, cacheDir, log, signal, force: options.force === true }), {
+    purpose: 'stagecraft bootstrap',
+    signal,
+  });
+}
+
+interface LockedBootstrap {
+  readonly caBundle: Buffer | undefined;
+  readonly caDigest: string | undefined;
+  readonly cacheDir: string;
+  readonly log: LogSink;
+  readonly signal: AbortSignal | undefined;
+  readonly force: boolean;
+}
+
+async function bootstrapLocked(store: Store, recipes: readonly BaseImageRecipe[], mirror: DebianMirror, options: LockedBootstrap): Promise<BootstrapResult[]> {
+  const { caBundle, caDigest, cacheDir, log, signal } = options;
+  const runOptions = { log, ...(signal !== undefined ? { signal } : {}) };
+  const results = new Map<BaseImageRecipe, BootstrapResult>();
+  const inOrder = (): BootstrapResult[] => recipes.flatMap((r) => results.get(r) ?? []);
   const pending: Array<{ recipe: BaseImageRecipe; key: string }> = [];
   for (const recipe of recipes) {
     const key = recipeKey(recipe, mirror, caDigest);
-    const current = options.force === true ? undefined : await upToDate(store, recipe, key);
+    const current = options.force ? undefined : await upToDate(store, recipe, key);
     if (current !== undefined) {
       log(`${recipe.tags[0] ?? ''}: up to date (${current})`);
-      results.push({ name: recipe.tags[0] ?? '', tags: recipe.tags, digest: current, upToDate: true });
+      results.set(recipe, { name: recipe.tags[0] ?? '', tags: recipe.tags, digest: current, upToDate: true });
     } else {
       pending.push({ recipe, key });
     }
   }
-  if (pending.length === 0) return results;
+  if (pending.length === 0) return inOrder();
 
-  const cacheDir = join(store.root, 'bootstrap');
   const minbase = await ensureMinbase(cacheDir, mirror, runOptions);
   await mkdir(join(cacheDir, 'tmp'), { recursive: true });
   const work = await mkdtemp(join(cacheDir, 'tmp', 'run-'));
@@ -202,10 +225,10 @@ export async function bootstrapBaseImages(store: Store, options: BootstrapOption
       }));
       const digest = await store.putImage(image, { tags: recipe.tags, ...(signal !== undefined ? { signal } : {}) });
       log(`${name}: ${digest}`);
-      results.push({ name, tags: recipe.tags, digest, upToDate: false });
+      results.set(recipe, { name, tags: recipe.tags, digest, upToDate: false });
     }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  return results;
+  return inOrder();
 }

@@ -35,9 +35,9 @@ export async function e2eUnavailable(): Promise<string | undefined> {
 function seedMinbase(root: string): void {
   const from = join(sharedTestRoot(), 'bootstrap');
   const to = join(root, 'bootstrap');
-  if (existsSync(join(to, 'minbase-bookworm', '.complete')) || !existsSync(join(from, 'minbase-bookworm', '.complete'))) return;
+  if (existsSync(join(to, 'minbase-bookworm.complete')) || !existsSync(join(from, 'minbase-bookworm.complete'))) return;
   spawnSync('mkdir', ['-p', to]);
-  for (const name of ['minbase-bookworm', 'minbase-bookworm.tar']) {
+  for (const name of ['minbase-bookworm', 'minbase-bookworm.complete', 'minbase-bookworm.v2.tar']) {
     if (existsSync(join(from, name))) spawnSync('cp', ['-a', '--reflink=auto', join(from, name), to]);
   }
 }
