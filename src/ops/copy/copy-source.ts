@@ -6,7 +6,7 @@ import { copyFailed, errnoCode, insideRoot } from './copy-errors.js';
 import type { CopyCounters, CopySettings } from './copy-settings.js';
 import { parentDirMode } from './copy-settings.js';
 import { writeXattrs } from './copy-xattrs.js';
-import { createLimiter } from './limit.js';
+import { createLimiter } from '../../util/limiter.js';
 import { makeDirs } from './make-dirs.js';
 import { entryHostPath } from './selection.js';
 import type { SelectedSource, SourceEntry } from './selection.js';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Digest } from '../../oci/index.js';
 import { toDigest } from '../../oci/index.js';
-import { createLimiter } from './limit.js';
+import { createLimiter } from '../../util/limiter.js';
 import { entryHostPath } from './selection.js';
 import type { SelectedSource, SourceEntry } from './selection.js';
 

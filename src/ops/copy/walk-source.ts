@@ -1,6 +1,6 @@
 import type { PatternMatcher } from '../../context/index.js';
 import { compileGlob, GlobSyntaxError } from './go-glob.js';
-import type { Limiter } from './limit.js';
+import type { Limiter } from '../../util/limiter.js';
 import type { SourceEntry } from './selection.js';
 import type { SourceStat, SourceTree } from './source-tree.js';
 
