@@ -1,26 +1,11 @@
+import { cleanPath } from '../dockerfile/instructions/go-path.js';
 /**
  * POSIX path arithmetic for paths inside an image (always `/`-separated, whatever the host), as Go's
  * `path` package and BuildKit's `system.NormalizePath` do it. Pure: no `node:path`.
  */
 
-/** Go's `path.Clean`: collapses `//`, `.` and `..`; `''` becomes `.`; no trailing slash but on `/`. */
-export function cleanPath(p: string): string {
-  if (p === '') return '.';
-  const rooted = p.startsWith('/');
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-      continue;
-    }
-    out.push(part);
-  }
-  const joined = out.join('/');
-  if (rooted) return '/' + joined;
-  return joined === '' ? '.' : joined;
-}
+/** Go's `path.Clean` (one implementation, in the instructions layer). */
+export { cleanPath };
 
 /** Go's `path.Join`: joins the non-empty elements with `/` and cleans the result. */
 export function joinPath(...parts: readonly string[]): string {

@@ -1,23 +1,8 @@
+import { cleanPath } from '../instructions/go-path.js';
 import type { IgnoreMatcher } from './context-info.js';
 
-/** Go's path.Clean: the shortest equivalent path (`./a/../b/` gives `b`, `` gives `.`). */
-export function cleanPath(path: string): string {
-  if (path === '') return '.';
-  const rooted = path.startsWith('/');
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-      continue;
-    }
-    out.push(part);
-  }
-  const joined = out.join('/');
-  if (rooted) return '/' + joined;
-  return joined === '' ? '.' : joined;
-}
+/** Go's path.Clean, shared with the instructions layer. */
+export { cleanPath };
 
 /** Patterns that exclude every entry of the context root. */
 const WHOLE_ROOT_PATTERNS: ReadonlySet<string> = new Set(['*', '**', '**/*']);
