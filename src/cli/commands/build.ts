@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readDockerfileInput } from '../read-dockerfile.js';
 import type { RegistrySettings } from '../../registry/index.js';
 
 interface BuildCommandOptions {
@@ -70,14 +71,8 @@ async function parsePairs(values: readonly string[], flag: string, fromEnv: bool
   return pairs;
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 async function runBuild(program: Command, contextDir: string, options: BuildCommandOptions): Promise<void> {
-  const [{ readFile, stat, writeFile }, path, { BuildError }, oci, progress, solve, { resolveStateRoot }, { openStore }] = await Promise.all([
+  const [{ writeFile }, path, { BuildError }, oci, progress, solve, { resolveStateRoot }, { openStore }] = await Promise.all([
     import('node:fs/promises'),
     import('node:path'),
     import('../../errors/index.js'),
@@ -119,22 +114,9 @@ async function runBuild(program: Command, contextDir: string, options: BuildComm
     usage(`invalid SOURCE_DATE_EPOCH ${JSON.stringify(epochText)}`, 'give seconds since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct)');
   }
 
-  const contextInfo = await stat(contextDir).catch(() => undefined);
-  if (contextInfo?.isDirectory() !== true) {
-    throw new BuildError('CONTEXT_NOT_FOUND', `unable to prepare context: path ${JSON.stringify(contextDir)} not found`, {
-      hint: 'give the build context directory as the last argument',
-    });
-  }
-  const fromStdin = options.file === '-';
-  const file = fromStdin ? '<stdin>' : (options.file ?? path.join(contextDir, 'Dockerfile'));
-  let dockerfile: string;
-  try {
-    dockerfile = fromStdin ? await readStdin() : await readFile(file, 'utf8');
-  } catch {
-    throw new BuildError('DOCKERFILE_NOT_FOUND', `failed to read dockerfile: open ${file}: no such file or directory`, {
-      hint: 'name the Dockerfile with -f FILE (- for standard input), or put a Dockerfile in the context directory',
-    });
-  }
+  const { file, text: dockerfile, fromStdin } = await readDockerfileInput(contextDir, options.file, {
+    contextHint: 'give the build context directory as the last argument',
+  });
 
   const store = await openStore(resolveStateRoot(program.opts<{ root?: string }>().root, process.env));
   // registry settings (and the registry client) are loaded only if an image is pulled or pushed

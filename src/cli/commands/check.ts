@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readDockerfileInput } from '../read-dockerfile.js';
 import type { LintContextInfo } from '../../dockerfile/lint/index.js';
 
 interface CheckCommandOptions {
@@ -65,9 +66,7 @@ async function gatherContext(contextDir: string, dockerfile: string | undefined)
 }
 
 async function runCheck(contextDir: string, options: CheckCommandOptions): Promise<number> {
-  const [{ readFile, stat }, path, errors, lint, oci] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:path'),
+  const [errors, lint, oci] = await Promise.all([
     import('../../errors/index.js'),
     import('../../dockerfile/lint/index.js'),
     import('../../oci/index.js'),
@@ -94,22 +93,9 @@ async function runCheck(contextDir: string, options: CheckCommandOptions): Promi
     if (value !== undefined) buildArgs.set(name, value);
   }
 
-  const contextStat = await stat(contextDir).catch(() => undefined);
-  if (contextStat?.isDirectory() !== true) {
-    throw new BuildError('CONTEXT_NOT_FOUND', `unable to prepare context: path ${JSON.stringify(contextDir)} not found`, {
-      hint: 'give the build context directory as the last argument (default: the current directory)',
-    });
-  }
-  const fromStdin = options.file === '-';
-  const file = fromStdin ? '<stdin>' : (options.file ?? path.join(contextDir, 'Dockerfile'));
-  let text: string;
-  try {
-    text = fromStdin ? await readStdin() : await readFile(file, 'utf8');
-  } catch {
-    throw new BuildError('DOCKERFILE_NOT_FOUND', `failed to read dockerfile: open ${file}: no such file or directory`, {
-      hint: 'name the Dockerfile with -f FILE (- for standard input), or put a Dockerfile in the context directory',
-    });
-  }
+  const { file, text, fromStdin } = await readDockerfileInput(contextDir, options.file, {
+    contextHint: 'give the build context directory as the last argument (default: the current directory)',
+  });
 
   const host = oci.formatPlatform(oci.hostPlatform(process.platform, process.arch));
   // As BuildKit, the BUILDKIT_DOCKERFILE_CHECK build argument also carries check options.
@@ -130,10 +116,4 @@ async function runCheck(contextDir: string, options: CheckCommandOptions): Promi
       : lint.formatDiagnosticsText(diagnostics, { source: text }),
   );
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
 }

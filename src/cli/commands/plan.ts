@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readDockerfileInput } from '../read-dockerfile.js';
 
 interface PlanCommandOptions {
   readonly file?: string;
@@ -29,9 +30,7 @@ export function definePlanCommand(program: Command): void {
 }
 
 async function runPlan(contextDir: string, options: PlanCommandOptions): Promise<void> {
-  const [{ readFile, stat }, path, errors, syntax, instructions, plan, oci] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:path'),
+  const [errors, syntax, instructions, plan, oci] = await Promise.all([
     import('../../errors/index.js'),
     import('../../dockerfile/syntax/index.js'),
     import('../../dockerfile/instructions/index.js'),
@@ -60,22 +59,9 @@ async function runPlan(contextDir: string, options: PlanCommandOptions): Promise
     if (value !== undefined) buildArgs.set(name, value);
   }
 
-  const contextInfo = await stat(contextDir).catch(() => undefined);
-  if (contextInfo?.isDirectory() !== true) {
-    throw new BuildError('CONTEXT_NOT_FOUND', `unable to prepare context: path ${JSON.stringify(contextDir)} not found`, {
-      hint: 'give the build context directory as the last argument (default: the current directory)',
-    });
-  }
-  const fromStdin = options.file === '-';
-  const file = fromStdin ? '<stdin>' : (options.file ?? path.join(contextDir, 'Dockerfile'));
-  let text: string;
-  try {
-    text = fromStdin ? await readStdin() : await readFile(file, 'utf8');
-  } catch {
-    throw new BuildError('DOCKERFILE_NOT_FOUND', `failed to read dockerfile: open ${file}: no such file or directory`, {
-      hint: 'name the Dockerfile with -f FILE (- for standard input), or put a Dockerfile in the context directory',
-    });
-  }
+  const { file, text } = await readDockerfileInput(contextDir, options.file, {
+    contextHint: 'give the build context directory as the last argument (default: the current directory)',
+  });
 
   try {
     const ast = syntax.parseDockerfile(text, { file });
@@ -102,10 +88,4 @@ async function runPlan(contextDir: string, options: PlanCommandOptions): Promise
     }
     throw error;
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
 }
