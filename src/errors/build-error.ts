@@ -75,6 +75,8 @@ export type ErrorCode =
   // the build engine
   | 'BUILD_CANCELED'
   | 'UNSUPPORTED_INSTRUCTION'
+  | 'ENTITLEMENT_NOT_ALLOWED'
+  | 'UNSUPPORTED_PLATFORM'
   // containers: stagecraft run, ps, logs, stop, rm
   | 'CONTAINER_NOT_FOUND'
   | 'CONTAINER_NAME_IN_USE'

@@ -9,6 +9,9 @@ import type { BuildPlan } from '../plan/index.js';
 import { recoverSnapshots } from '../snapshot/index.js';
 import { assembleImage } from './assemble-image.js';
 import { resolveImage } from './base-images.js';
+import { checkEntitlements, grantedEntitlements } from './entitlements.js';
+import { imagePlatform } from './image-platform.js';
+import { checkPlatforms, readBinfmtEntries } from './platform-check.js';
 import { planWithBaseImages } from './plan-with-bases.js';
 import { BuildSession, canceledError } from './session.js';
 import { StageRunner } from './stage-runner.js';
@@ -74,6 +77,8 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
     const file = request.dockerfilePath;
     const ast = parseDockerfile(request.dockerfile, { file });
     const parsed = parseStages(ast);
+    const granted = grantedEntitlements(request.allow ?? [], request.network ?? 'host');
+    const handlers = await readBinfmtEntries();
     const { plan, images } = await planWithBaseImages(
       parsed,
       {
@@ -93,6 +98,11 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
           signal: controller.signal,
           ...(options.registry !== undefined ? { registry: options.registry } : {}),
         }),
+      (planned) => {
+        // nothing is pulled or run for a build that asks for what it may not do or cannot run here
+        checkEntitlements(planned, { granted, file });
+        checkPlatforms(planned, { host, handlers, file });
+      },
     );
     session.plan = plan;
     session.images = images;
@@ -128,7 +138,7 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
     const outcome = outcomes.get(plan.target);
     if (outcome === undefined) throw new Error('the target stage did not run');
 
-    const image = assembleImage(outcome, { labels: request.labels ?? new Map(), epoch: request.sourceDateEpoch });
+    const image = assembleImage({ ...outcome, platform: imagePlatform(outcome.platform, request.platform) }, { labels: request.labels ?? new Map(), epoch: request.sourceDateEpoch });
     const exportStarted = eventTime();
     events({ type: 'step-started', id: 'export', time: exportStarted, label: 'exporting to image' });
     const digest = await store.putImage(image, { tags: request.tags ?? [], signal: controller.signal });

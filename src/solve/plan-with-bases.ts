@@ -40,6 +40,8 @@ export async function planWithBaseImages(
   parsed: ParsedDockerfile,
   options: PlanOptions,
   resolve: (ref: string, platform: Platform) => Promise<ResolvedImage>,
+  /** Sees each round's plan before its images are resolved (checks that must fail before any pull). */
+  onPlan?: (plan: BuildPlan) => void,
 ): Promise<{ plan: BuildPlan; images: ReadonlyMap<string, ResolvedImage> }> {
   const images = new Map<string, ResolvedImage>();
   const fallback = options.platform ?? options.hostPlatform;
@@ -51,6 +53,7 @@ export async function planWithBaseImages(
         return found === undefined ? undefined : baseConfig(found);
       },
     });
+    onPlan?.(plan);
     const missing = [...neededImages(plan, fallback)].filter(([ref]) => !images.has(ref));
     if (missing.length === 0 || round >= MAX_ROUNDS) return { plan, images };
     const resolved = await Promise.all(missing.map(([ref, platform]) => resolve(ref, platform)));

@@ -4,6 +4,7 @@ import type { Digest, Platform } from '../oci/index.js';
 import type { RegistrySettings } from '../registry/index.js';
 import type { RuntimeName } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
+import type { Entitlement } from './entitlements.js';
 
 /** What to build: the Dockerfile, the context, and the `docker build` options that change the result. */
 export interface BuildRequest {
@@ -23,6 +24,8 @@ export interface BuildRequest {
   readonly pull?: boolean;
   /** The network of RUN steps that do not ask for one (`--network`, host by default). */
   readonly network?: 'host' | 'none';
+  /** `--allow`: what RUN steps may ask for beyond the sandbox (network.host is granted with the host network). */
+  readonly allow?: readonly Entitlement[];
   /** The platform to build for (default: this machine's). */
   readonly platform?: Platform;
   /** SOURCE_DATE_EPOCH (seconds): every time in the image comes from it, for reproducible digests. */

@@ -20,6 +20,7 @@ interface BuildCommandOptions {
   readonly platform?: string;
   readonly quiet?: boolean;
   readonly registriesConf?: string;
+  readonly allow: string[];
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -48,6 +49,7 @@ export function defineBuildCommand(program: Command): void {
     .option('--platform <os/arch[/variant]>', 'the platform to build for (default: this machine)')
     .option('-q, --quiet', 'print only the image id (--progress quiet)')
     .option('--registries-conf <file>', 'read this registries.conf instead of the system and user ones')
+    .option('--allow <entitlement>', 'let RUN steps ask for network.host or security.insecure (repeatable, or comma-separated)', collect, [])
     .action(async (context: string, options: BuildCommandOptions) => {
       await runBuild(program, context, options);
     });
@@ -103,6 +105,7 @@ async function runBuild(program: Command, contextDir: string, options: BuildComm
   if (outputs.some((o) => o.type === 'image' && o.push) && options.tag.length === 0 && !outputs.some((o) => 'names' in o && o.names.length > 0)) {
     usage('--push needs a name for the image', 'add -t REGISTRY/NAME:TAG');
   }
+  const allow = (await import('../build-allow-options.js')).parseAllowOptions(options.allow);
   const buildArgs = await parsePairs(options.buildArg, '--build-arg', true);
   const labels = await parsePairs(options.label, '--label', false);
   // SOURCE_DATE_EPOCH: from --build-arg, else the environment (as buildx passes it on).
@@ -154,6 +157,7 @@ async function runBuild(program: Command, contextDir: string, options: BuildComm
         buildArgs,
         labels,
         network,
+        allow,
         noCache: !options.cache,
         pull: options.pull === true,
         tags: options.tag,
