@@ -5,6 +5,9 @@
 export { openStore } from './store.js';
 export { decompressLayer } from './store-image.js';
 export type { Lease } from './leases.js';
+export { StoreLock } from './lock.js';
+export type { LockOptions } from './lock.js';
+export { currentOwner, isOwnerAlive } from './owner.js';
 export type {
   BrokenImage,
   CorruptBlob,
@@ -12,6 +15,8 @@ export type {
   KeyValueArea,
   KvPutOptions,
   OpenStoreOptions,
+  PruneLockState,
+  PruneOptions,
   PruneResult,
   PutImageOptions,
   RemovedImage,

@@ -68,6 +68,22 @@ export class Leases {
   /** Digests held by live leases; leases of dead owners are removed on the way. Hold the lock. */
   async leasedDigests(): Promise<Set<Digest>> {
     const out = new Set<Digest>();
+    for (const lease of await this.liveLeases()) for (const d of lease.digests) out.add(d);
+    return out;
+  }
+
+  /**
+   * The owners (`PID-STARTTIME`) of live leases, one entry per lease: who is writing to the store
+   * right now (a build holds one from its start to its end). Hold the lock for an answer that no
+   * new lease can change until it is released.
+   */
+  async liveOwners(): Promise<string[]> {
+    return (await this.liveLeases()).map((lease) => lease.owner);
+  }
+
+  /** The leases of live owners; leases of dead owners are removed on the way. */
+  private async liveLeases(): Promise<Array<{ owner: string; digests: Digest[] }>> {
+    const out: Array<{ owner: string; digests: Digest[] }> = [];
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -75,16 +91,18 @@ export class Leases {
       if (isErrno(err, 'ENOENT')) return out;
       throw err;
     }
-    for (const name of names) {
+    for (const name of names.sort()) {
       if (name.startsWith(TEMP_PREFIX) || !name.endsWith('.json')) continue;
       const path = join(this.dir, name);
-      if (!(await isOwnerAlive(name.split('.')[0] ?? ''))) {
+      const owner = name.split('.')[0] ?? '';
+      if (!(await isOwnerAlive(owner))) {
         await unlinkQuietly(path);
         continue;
       }
       const value = (await readJsonFile(path)) as { digests?: unknown } | undefined;
-      const digests = Array.isArray(value?.digests) ? (value.digests as unknown[]) : [];
-      for (const d of digests) if (typeof d === 'string' && isDigest(d)) out.add(d);
+      if (value === undefined) continue; // released meanwhile
+      const digests = Array.isArray(value.digests) ? (value.digests as unknown[]) : [];
+      out.push({ owner, digests: digests.filter((d): d is Digest => typeof d === 'string' && isDigest(d)) });
     }
     return out;
   }

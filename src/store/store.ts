@@ -21,7 +21,7 @@ import { RefStore } from './refs.js';
 import { removeImage } from './remove-image.js';
 import { resolveImage } from './resolve-image.js';
 import { storeImage } from './store-image.js';
-import type { ImageSummary, OpenStoreOptions, PruneResult, PutImageOptions, RemovedImage, Store, VerifyReport, WriteBlobOptions } from './types.js';
+import type { ImageSummary, OpenStoreOptions, PruneOptions, PruneResult, PutImageOptions, RemovedImage, Store, VerifyReport, WriteBlobOptions } from './types.js';
 import { verifyStore } from './verify.js';
 
 const LAYOUT_FILE = 'layout.json';
@@ -152,8 +152,8 @@ class LocalStore implements Store {
     return this.parts.refs.list();
   }
 
-  async prune(options: { signal?: AbortSignal } = {}): Promise<PruneResult> {
-    const { signal } = options;
+  async prune(options: PruneOptions = {}): Promise<PruneResult> {
+    const { signal, beforeCollect } = options;
     return this.parts.lock.withLock(
       async () => {
         const removedTempFiles = await this.cleanStale();
@@ -166,6 +166,7 @@ class LocalStore implements Store {
             removedImages.push(record.digest);
           }
         }
+        if (beforeCollect !== undefined) await beforeCollect({ leaseOwners: await this.parts.leases.liveOwners() });
         const freed = await collectGarbage(this.parts, undefined, signal);
         return { ...freed, removedImages, removedTempFiles };
       },

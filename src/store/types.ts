@@ -70,6 +70,27 @@ export interface PruneResult {
   readonly removedTempFiles: number;
 }
 
+/** What a prune hook may look at while prune holds the store lock. */
+export interface PruneLockState {
+  /**
+   * The owners (`PID-STARTTIME`) of live leases, one per lease: builds (a build holds one from its
+   * start to its end), pulls and image writes in progress. Nobody can start one until the hook
+   * returns.
+   */
+  readonly leaseOwners: readonly string[];
+}
+
+export interface PruneOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Runs under the store lock after dangling images are dropped and before unreachable blobs are
+   * collected, so that what it deletes (cache entries naming blobs) is collected by the same prune
+   * and no writer can start in between. It must not call store methods that take the lock (tag,
+   * createLease, putImage, kv.put with blobs): they would wait for this prune forever.
+   */
+  readonly beforeCollect?: (state: PruneLockState) => Promise<void>;
+}
+
 export interface CorruptBlob {
   readonly digest: Digest;
   readonly path: string;
@@ -145,6 +166,6 @@ export interface Store {
   // metadata for the build cache
   readonly kv: KeyValueArea;
   // maintenance
-  prune(options?: { signal?: AbortSignal }): Promise<PruneResult>;
+  prune(options?: PruneOptions): Promise<PruneResult>;
   verify(options?: { repair?: boolean; signal?: AbortSignal }): Promise<VerifyReport>;
 }
