@@ -11,6 +11,7 @@ import { assembleImage } from './assemble-image.js';
 import { resolveImage } from './base-images.js';
 import { checkEntitlements, grantedEntitlements } from './entitlements.js';
 import { imagePlatform } from './image-platform.js';
+import { checkLinkedCopies } from './linked-copy.js';
 import { checkPlatforms, readBinfmtEntries } from './platform-check.js';
 import { planWithBaseImages } from './plan-with-bases.js';
 import { BuildSession, canceledError } from './session.js';
@@ -102,6 +103,7 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
         // nothing is pulled or run for a build that asks for what it may not do or cannot run here
         checkEntitlements(planned, { granted, file });
         checkPlatforms(planned, { host, handlers, file });
+        checkLinkedCopies(planned, { file });
       },
     );
     session.plan = plan;

@@ -102,3 +102,11 @@ export function stepCacheKey(parent: CacheKey, instruction: PlannedInstruction, 
 export function stateCacheKey(step: CacheKey, diffId: Digest): CacheKey {
   return hashKey({ step, diffId });
 }
+
+/**
+ * The key of the file system a layer made apart from its stage (`COPY --link`, keyed `step`
+ * without the parent) leaves when it is put on top of `parent`: later steps depend on both.
+ */
+export function mergedStateKey(parent: CacheKey, step: CacheKey, diffId: Digest): CacheKey {
+  return hashKey({ merge: parent, step, diffId });
+}

@@ -3,6 +3,7 @@ import { applyCopy } from '../ops/index.js';
 import type { CopyOp } from '../ops/index.js';
 import type { CommitResult } from '../snapshot/index.js';
 import type { LayerStepContext } from './layer-step.js';
+import { isLinkedCopy, linkedCopyBase } from './linked-copy.js';
 import type { BuildSession } from './session.js';
 import type { StepSources } from './step-inputs.js';
 import { changeInSnapshot, viewSnapshot } from './with-snapshot.js';
@@ -27,10 +28,12 @@ export async function executeCopy(session: BuildSession, context: LayerStepConte
     ...(i.kind === 'copy' ? { parents: i.parents } : { checksum: i.checksum, unpack: i.unpack }),
   };
   const options = { signal: session.signal };
+  // COPY --link copies into an empty tree: its layer is made apart from the stage's files
+  const target = isLinkedCopy(i) ? linkedCopyBase() : context.fs;
   const from = i.kind === 'copy' ? i.from : ({ kind: 'context' } as const);
   if (from.kind === 'context') {
     const source = await session.context();
-    return changeInSnapshot(session, context.fs, async (rootfs) => {
+    return changeInSnapshot(session, target, async (rootfs) => {
       await applyCopy(
         {
           ...op,
@@ -44,7 +47,7 @@ export async function executeCopy(session: BuildSession, context: LayerStepConte
   }
   const kind = from.kind === 'stage' ? 'stage' : 'image';
   const copyFrom = (sourceRoot: string): Promise<CommitResult | undefined> =>
-    changeInSnapshot(session, context.fs, async (rootfs) => {
+    changeInSnapshot(session, target, async (rootfs) => {
       await applyCopy({ ...op, destRoot: rootfs, from: { root: sourceRoot, kind } }, options);
     });
   const open = sources.viewOf(from);

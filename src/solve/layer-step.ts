@@ -3,6 +3,7 @@ import type { PlanStage, PlanStep } from '../plan/index.js';
 import { stateCacheKey, stepCacheKey } from './cache-key.js';
 import type { CacheKey } from './cache-key.js';
 import { executeStep } from './execute-step.js';
+import { isLinkedCopy, linkedCopyKey, linkedStateKey } from './linked-copy.js';
 import { epochTime } from './history-times.js';
 import type { ConfigState } from './image-config.js';
 import type { BuildSession, FsLayer, FsState } from './session.js';
@@ -49,14 +50,18 @@ export async function runLayerStep(session: BuildSession, context: LayerStepCont
   }
   try {
     const network = runNetwork(step, session.options.network);
-    const key = stepCacheKey(fs.key, step.instruction, {
+    const keyInputs = {
       workdir: step.workdir,
       inputs: sources.digests,
       ...(network !== undefined ? { network } : {}),
       ...(step.instruction.kind === 'workdir' ? { user: context.config.config.User ?? '' } : {}),
-    });
+    };
+    // COPY --link: keyed and made apart from the stage's files, then put on top of them
+    const linked = isLinkedCopy(step.instruction);
+    const key = linked ? linkedCopyKey(step.instruction, keyInputs) : stepCacheKey(fs.key, step.instruction, keyInputs);
     const layer = await session.steps.run(key, () => produce(session, context, key, sources));
-    return { fs: { key: stateCacheKey(key, layer.diffId), layers: [...fs.layers, { ...layer, below: fs.key }] }, created: layer.created };
+    const next = linked ? linkedStateKey(fs.key, key, layer.diffId) : stateCacheKey(key, layer.diffId);
+    return { fs: { key: next, layers: [...fs.layers, { ...layer, below: fs.key }] }, created: layer.created };
   } finally {
     await sources.release();
   }
