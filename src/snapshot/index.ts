@@ -17,5 +17,6 @@ export { commitDiffDir, storedLayer } from './commit-layer.js';
 export type { CommitOptions, CommitResult } from './commit-layer.js';
 export { recoverSnapshots } from './active-snapshots.js';
 export type { RecoveryReport, SnapshotKind } from './active-snapshots.js';
-export { overlayAvailable } from './overlay-probe.js';
+export { overlayAvailable, overlaySupport } from './overlay-probe.js';
+export type { OverlaySupport } from './overlay-probe.js';
 export { layerFsDir, snapshotsDir } from './layout.js';

@@ -9,7 +9,7 @@ import type { CommitOptions, CommitResult } from './commit-layer.js';
 import { recordDirIdentities, writeCopyDiff } from './copy-diff.js';
 import { mergeLayersByCopy } from './copy-merge.js';
 import { mountOverlay, overlayFeatureOptions, planOverlayMount, unmount } from './mounts.js';
-import { overlayAvailable } from './overlay-probe.js';
+import { overlaySupport } from './overlay-probe.js';
 
 /** Which snapshotter: overlayfs, the copying fallback, or overlayfs where it works (the default). */
 export type SnapshotterChoice = SnapshotKind | 'auto';
@@ -64,7 +64,7 @@ async function copyRootAttributes(from: string, to: string): Promise<void> {
   await chmod(to, stats.mode & 0o7777);
 }
 
-async function mountOverlaySnapshot(record: ActiveRecord, lowers: readonly string[]): Promise<string> {
+async function mountOverlaySnapshot(record: ActiveRecord, lowers: readonly string[], volatile: boolean): Promise<string> {
   const upper = join(record.dir, 'upper');
   const work = join(record.dir, 'work');
   await Promise.all([mkdir(upper), mkdir(work), mkdir(record.rootfs)]);
@@ -74,7 +74,8 @@ async function mountOverlaySnapshot(record: ActiveRecord, lowers: readonly strin
     await mkdir(stack[0] ?? '', { mode: 0o755 });
   }
   await copyRootAttributes(stack[0] ?? '', upper);
-  const plan = planOverlayMount(stack, { snapshotDir: record.dir, upper, work }, overlayFeatureOptions());
+  const features = [...overlayFeatureOptions(), ...(volatile ? ['volatile'] : [])];
+  const plan = planOverlayMount(stack, { snapshotDir: record.dir, upper, work }, features);
   if (plan.links.length > 0) {
     await mkdir(join(record.dir, 'l'));
     for (const { name, target } of plan.links) await symlink(target, join(record.dir, name));
@@ -101,12 +102,13 @@ export async function prepareSnapshot(lowerDirs: readonly string[], options: Pre
   signal?.throwIfAborted();
   const lowers = uniqueLowers(lowerDirs);
   const choice = options.snapshotter ?? 'auto';
-  const kind: SnapshotKind = choice === 'auto' ? ((await overlayAvailable(root)) ? 'overlay' : 'copy') : choice;
+  const overlay = choice === 'copy' ? undefined : await overlaySupport(root);
+  const kind: SnapshotKind = choice === 'auto' ? (overlay?.available === true ? 'overlay' : 'copy') : choice;
   const record = await createActiveSnapshot(root, kind, lowers);
   let identities = new Map<string, string>();
   let upperDir = join(record.dir, 'upper');
   try {
-    if (kind === 'overlay') upperDir = await mountOverlaySnapshot(record, lowers);
+    if (kind === 'overlay') upperDir = await mountOverlaySnapshot(record, lowers, overlay?.volatile === true);
     else identities = await copySnapshot(record, lowers, signal);
     signal?.throwIfAborted();
   } catch (err) {
