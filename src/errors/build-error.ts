@@ -77,6 +77,11 @@ export type ErrorCode =
   | 'UNSUPPORTED_INSTRUCTION'
   | 'ENTITLEMENT_NOT_ALLOWED'
   | 'UNSUPPORTED_PLATFORM'
+  // build secrets and ssh agents (--secret, --ssh, RUN --mount=type=secret|ssh)
+  | 'SECRET_NOT_FOUND'
+  | 'INVALID_SECRET'
+  | 'SSH_AGENT_NOT_FOUND'
+  | 'INVALID_SSH_AGENT'
   // containers: stagecraft run, ps, logs, stop, rm
   | 'CONTAINER_NOT_FOUND'
   | 'CONTAINER_NAME_IN_USE'

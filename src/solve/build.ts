@@ -68,6 +68,8 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
     contextDir: request.contextDir,
     dockerfilePath: request.dockerfilePath,
     hostPlatform: host,
+    secrets: request.secrets,
+    ssh: request.ssh,
   });
   const started = eventTime();
   const finish = (extra: Partial<Extract<BuildEvent, { type: 'build-finished' }>>): void => {

@@ -8,6 +8,8 @@ import type { CommitResult } from '../snapshot/index.js';
 import type { LayerStepContext } from './layer-step.js';
 import { runNetwork } from './layer-step.js';
 import { prepareRunMounts } from './run-mounts.js';
+import { prepareStepSecrets } from './secret-mounts.js';
+import type { StepSecrets } from './secret-mounts.js';
 import type { BuildSession, StepEvents } from './session.js';
 import type { StepSources } from './step-inputs.js';
 import { changeInSnapshot } from './with-snapshot.js';
@@ -25,8 +27,10 @@ export async function executeRun(session: BuildSession, context: LayerStepContex
   return changeInSnapshot(session, fs, async (rootfs) => {
     const prepared = await prepareRunMounts(session, run.mounts, (origin) => sources.fsOf(origin));
     let scriptDir: string | undefined;
+    let secrets: StepSecrets | undefined;
     try {
-      const mounts: ExtraMountInput[] = [...prepared.mounts];
+      secrets = await prepareStepSecrets(session.options, run);
+      const mounts: ExtraMountInput[] = [...prepared.mounts, ...secrets.mounts];
       if (run.scriptFile !== undefined) {
         // A heredoc with a #! line runs from a file, as BuildKit mounts it under /dev/pipes.
         scriptDir = await mkdtemp(join(tmpdir(), 'stagecraft-heredoc-'));
@@ -38,7 +42,7 @@ export async function executeRun(session: BuildSession, context: LayerStepContex
       await runStep(
         {
           args: run.args,
-          env: [...run.env, ...run.proxyEnv],
+          env: [...run.env, ...run.proxyEnv, ...secrets.env],
           cwd: step.workdir,
           user: run.user,
           rootfs,
@@ -49,6 +53,7 @@ export async function executeRun(session: BuildSession, context: LayerStepContex
         },
         {
           stateRoot: session.runtimeRoot,
+          ...(secrets.tempDir !== undefined ? { tempDir: secrets.tempDir } : {}),
           signal: session.signal,
           ...(session.options.runtime !== undefined ? { runtime: session.options.runtime } : {}),
           onOutput: (stream, chunk) => {
@@ -57,6 +62,7 @@ export async function executeRun(session: BuildSession, context: LayerStepContex
         },
       );
     } finally {
+      await secrets?.release();
       await prepared.release();
       if (scriptDir !== undefined) await rm(scriptDir, { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, chown, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildError, invariant } from '../errors/index.js';
+import { invariant } from '../errors/index.js';
 import type { ContentSource, PlannedMount } from '../plan/index.js';
 import { resolveInRoot } from '../runtime/index.js';
 import type { ExtraMountInput } from '../runtime/index.js';
@@ -38,9 +38,8 @@ async function cacheDir(session: BuildSession, mount: Extract<PlannedMount, { ty
 /**
  * The extra mounts of a RUN: tmpfs; cache mounts (directories kept between builds by id); bind
  * mounts of the context, a stage or an image (read-only by default; a read-write bind gets a
- * throw-away snapshot, as BuildKit discards its writes). Secrets and ssh agents are not
- * supported: a required one fails the step, an optional one is left out as BuildKit leaves out a
- * missing one.
+ * throw-away snapshot, as BuildKit discards its writes). Secret and ssh mounts are made by
+ * prepareStepSecrets (secret-mounts.ts).
  */
 export async function prepareRunMounts(
   session: BuildSession,
@@ -82,11 +81,6 @@ export async function prepareRunMounts(
         }
         case 'secret':
         case 'ssh':
-          if (mount.required) {
-            throw new BuildError('UNSUPPORTED_INSTRUCTION', `${mount.type} ${mount.id}: not found (stagecraft does not pass ${mount.type === 'secret' ? 'secrets' : 'ssh agents'} to builds yet)`, {
-              hint: 'drop required=true to run the step without it',
-            });
-          }
           break;
       }
     }

@@ -8,6 +8,7 @@ import type { Digest, Platform } from '../oci/index.js';
 import type { BuildPlan, PlanStep } from '../plan/index.js';
 import type { RegistrySettings } from '../registry/index.js';
 import type { RuntimeName } from '../runtime/index.js';
+import type { SecretStore, SshAgents } from '../secrets/index.js';
 import { unpackLayer } from '../snapshot/index.js';
 import type { Lease, Store } from '../store/index.js';
 import type { ResolvedImage } from './base-images.js';
@@ -53,6 +54,9 @@ export interface SessionOptions {
   readonly contextDir: string;
   readonly dockerfilePath: string;
   readonly hostPlatform: Platform;
+  /** `--secret` and `--ssh`: read only by secret and ssh mounts (secret-mounts.ts). */
+  readonly secrets: SecretStore | undefined;
+  readonly ssh: SshAgents | undefined;
 }
 
 /** The default of `--jobs`: the number of cores, at least 4 (RUN steps mostly wait on I/O and the network). */

@@ -3,6 +3,7 @@ import type { Image } from '../image/index.js';
 import type { Digest, Platform } from '../oci/index.js';
 import type { RegistrySettings } from '../registry/index.js';
 import type { RuntimeName } from '../runtime/index.js';
+import type { SecretStore, SshAgents } from '../secrets/index.js';
 import type { Store } from '../store/index.js';
 import type { Entitlement } from './entitlements.js';
 
@@ -32,6 +33,10 @@ export interface BuildRequest {
   readonly sourceDateEpoch?: number;
   /** `-t`: names the image gets in the store. */
   readonly tags?: readonly string[];
+  /** `--secret`: what `RUN --mount=type=secret` reads (see openSecretStore); values never enter keys, layers or events. */
+  readonly secrets?: SecretStore;
+  /** `--ssh`: the agents `RUN --mount=type=ssh` reaches (see openSshAgents). */
+  readonly ssh?: SshAgents;
 }
 
 export interface BuildOptions {

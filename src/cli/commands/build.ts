@@ -21,6 +21,8 @@ interface BuildCommandOptions {
   readonly quiet?: boolean;
   readonly registriesConf?: string;
   readonly allow: string[];
+  readonly secret: string[];
+  readonly ssh: string[];
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -50,6 +52,8 @@ export function defineBuildCommand(program: Command): void {
     .option('-q, --quiet', 'print only the image id (--progress quiet)')
     .option('--registries-conf <file>', 'read this registries.conf instead of the system and user ones')
     .option('--allow <entitlement>', 'let RUN steps ask for network.host or security.insecure (repeatable, or comma-separated)', collect, [])
+    .option('--secret <spec>', 'a secret for RUN --mount=type=secret: id=NAME,src=FILE | id=NAME,env=VAR | id=NAME (repeatable)', collect, [])
+    .option('--ssh <spec>', 'an ssh agent for RUN --mount=type=ssh: default ($SSH_AUTH_SOCK) | ID=SOCKET | ID=KEYFILE[,KEYFILE...] (repeatable)', collect, [])
     .action(async (context: string, options: BuildCommandOptions) => {
       await runBuild(program, context, options);
     });
@@ -106,6 +110,10 @@ async function runBuild(program: Command, contextDir: string, options: BuildComm
     usage('--push needs a name for the image', 'add -t REGISTRY/NAME:TAG');
   }
   const allow = (await import('../build-allow-options.js')).parseAllowOptions(options.allow);
+  const buildSecrets =
+    options.secret.length + options.ssh.length > 0
+      ? await (await import('../build-secret-options.js')).openBuildSecrets(options.secret, options.ssh, { env: process.env, cwd: process.cwd() })
+      : {};
   const buildArgs = await parsePairs(options.buildArg, '--build-arg', true);
   const labels = await parsePairs(options.label, '--label', false);
   // SOURCE_DATE_EPOCH: from --build-arg, else the environment (as buildx passes it on).
@@ -158,6 +166,7 @@ async function runBuild(program: Command, contextDir: string, options: BuildComm
         labels,
         network,
         allow,
+        ...buildSecrets,
         noCache: !options.cache,
         pull: options.pull === true,
         tags: options.tag,
