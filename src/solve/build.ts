@@ -76,6 +76,8 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
     events({ type: 'build-finished', id: 'build', time: eventTime(), durationMs: eventTime() - started, ...extra });
   };
   try {
+    // a lease from the start: `prune --cache` sees a build running and keeps what it may use
+    await session.lease();
     await recoverSnapshots(store.root);
     const file = request.dockerfilePath;
     const ast = parseDockerfile(request.dockerfile, { file });

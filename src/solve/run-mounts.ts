@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
-import { chmod, chown, mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { invariant } from '../errors/index.js';
 import type { ContentSource, PlannedMount } from '../plan/index.js';
 import { resolveInRoot } from '../runtime/index.js';
 import type { ExtraMountInput } from '../runtime/index.js';
 import { prepareSnapshot } from '../snapshot/index.js';
 import type { MutableSnapshot } from '../snapshot/index.js';
+import { prepareCacheMount } from './cache-mounts.js';
 import type { BuildSession, FsState } from './session.js';
 
 
@@ -15,28 +13,8 @@ export interface PreparedMounts {
   release(): Promise<void>;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A cache mount's directory: kept under the store root by id, created with its owner and mode once. */
-async function cacheDir(session: BuildSession, mount: Extract<PlannedMount, { type: 'cache' }>): Promise<string> {
-  const dir = join(session.store.root, 'cache-mounts', createHash('sha256').update(mount.id).digest('hex'));
-  if (!(await exists(dir))) {
-    await mkdir(dir, { recursive: true });
-    await chown(dir, mount.uid, mount.gid);
-    await chmod(dir, mount.mode);
-  }
-  return dir;
-}
-
 /**
- * The extra mounts of a RUN: tmpfs; cache mounts (directories kept between builds by id); bind
+ * The extra mounts of a RUN: tmpfs; cache mounts (kept in the store across builds: cache-mounts.ts); bind
  * mounts of the context, a stage or an image (read-only by default; a read-write bind gets a
  * throw-away snapshot, as BuildKit discards its writes). Secret and ssh mounts are made by
  * prepareStepSecrets (secret-mounts.ts).
@@ -46,7 +24,7 @@ export async function prepareRunMounts(
   planned: readonly PlannedMount[],
   sourceFs: (origin: ContentSource) => FsState | undefined,
 ): Promise<PreparedMounts> {
-  const snapshots: MutableSnapshot[] = [];
+  const snapshots: Array<Pick<MutableSnapshot, 'release'>> = [];
   const release = async (): Promise<void> => {
     await Promise.allSettled(snapshots.map((s) => s.release()));
   };
@@ -58,8 +36,9 @@ export async function prepareRunMounts(
           mounts.push({ type: 'tmpfs', destination: mount.target, ...(mount.sizeLimit !== undefined ? { size: mount.sizeLimit } : {}) });
           break;
         case 'cache': {
-          const dir = await cacheDir(session, mount);
-          mounts.push({ type: 'bind', source: dir, destination: mount.target, options: ['rbind', mount.readOnly ? 'ro' : 'rw'] });
+          const cache = await prepareCacheMount(session, mount, sourceFs);
+          snapshots.push(cache); // released with the snapshots when the step ends
+          mounts.push(cache.mount);
           break;
         }
         case 'bind': {
