@@ -16,6 +16,8 @@ export type { MutableSnapshot, PrepareSnapshotOptions, SnapshotterChoice } from 
 export { commitDiffDir, storedLayer } from './commit-layer.js';
 export type { CommitOptions, CommitResult } from './commit-layer.js';
 export { recoverSnapshots } from './active-snapshots.js';
+export { pruneUnpackedLayers } from './prune-layers.js';
+export type { LayerPruneResult, PruneLayersOptions } from './prune-layers.js';
 export type { RecoveryReport, SnapshotKind } from './active-snapshots.js';
 export { overlayAvailable, overlaySupport } from './overlay-probe.js';
 export type { OverlaySupport } from './overlay-probe.js';

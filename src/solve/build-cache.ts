@@ -1,6 +1,6 @@
 import { isDigest } from '../oci/index.js';
 import type { Digest } from '../oci/index.js';
-import type { Store } from '../store/index.js';
+import type { KeyValueArea, Store } from '../store/index.js';
 import type { CacheKey } from './cache-key.js';
 
 /** What a step left: the layer it made (by DiffID, stored uncompressed so its blob digest is the DiffID). */
@@ -12,6 +12,8 @@ export interface CacheRecord {
   readonly created: string;
 }
 
+/** Every build cache record lives under this prefix (whatever its version). */
+const CACHE_PREFIX = 'solve/';
 const STEP_PREFIX = 'solve/v1/step/';
 const SOURCE_PREFIX = 'solve/v1/source/';
 const BASE_PREFIX = 'solve/v1/base/';
@@ -66,4 +68,15 @@ export class BuildCache {
   async putSourceDigest(stageKey: CacheKey, selector: string, digest: string): Promise<void> {
     await this.store.kv.put(`${SOURCE_PREFIX}${stageKey}/${selector}`, digest);
   }
+}
+
+/**
+ * Deletes every build cache record (`prune --cache`): step results, remembered source digests and
+ * bases seen. The layer blobs the step records kept are then collected by the store's prune.
+ * Returns how many records went. Run it where no build can be running (the prune hook checks).
+ */
+export async function pruneBuildCacheRecords(kv: Pick<KeyValueArea, 'keys' | 'delete'>): Promise<number> {
+  let removed = 0;
+  for (const key of await kv.keys(CACHE_PREFIX)) if (await kv.delete(key)) removed++;
+  return removed;
 }

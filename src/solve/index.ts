@@ -10,4 +10,7 @@ export type { OutputCompression, OutputSpec } from './output-spec.js';
 export { writeOutputs } from './write-outputs.js';
 export type { WriteOutputsOptions, WrittenOutput } from './write-outputs.js';
 export { formatBuildSummary } from './build-summary.js';
+export { pruneBuildCache } from './prune-build-cache.js';
+export type { BuildCachePruneResult, PruneBuildCacheOptions } from './prune-build-cache.js';
+export type { CacheMountPruneResult } from './cache-mount-prune.js';
 export type { BuildOptions, BuildRequest, BuildResult, CopyTransfer, StageSummary } from './types.js';
