@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'DOCKERFILE_NOT_FOUND'
   | 'INVALID_IGNORE_PATTERN'
   | 'CONTEXT_UNREADABLE'
+  | 'INVALID_NAMED_CONTEXT'
   // registries
   | 'REGISTRY_UNAUTHORIZED'
   | 'REGISTRY_NOT_FOUND'
@@ -72,6 +73,7 @@ export type ErrorCode =
   | 'COPY_FAILED'
   | 'CHECKSUM_MISMATCH'
   | 'DOWNLOAD_FAILED'
+  | 'GIT_FAILED'
   // the build engine
   | 'BUILD_CANCELED'
   | 'UNSUPPORTED_INSTRUCTION'

@@ -1,5 +1,7 @@
 import type { AddInstruction, CopyInstruction, InlineSource } from '../dockerfile/instructions/index.js';
 import { expandWord } from '../dockerfile/shell/index.js';
+// the git URL grammar is a pure leaf module shared with the copy op that clones
+import { isGitSource } from '../ops/copy/git-ref.js';
 import type { ConvertContext, StepDraft } from './convert-context.js';
 import type { ContentSource } from './planned-instruction.js';
 import { isAbsolutePath, joinPath, normalizePath } from './posix-path.js';
@@ -105,10 +107,4 @@ export function inputFrom(from: Exclude<ContentSource, { kind: 'scratch' }>, pat
     case 'image':
       return { kind: 'image', ref: from.ref, paths };
   }
-}
-
-/** A git repository as ADD takes one: `git@host:...`, `git://...`, or an http(s) URL ending in `.git`. */
-export function isGitSource(source: string): boolean {
-  if (/^git@[^:]+:/.test(source) || source.startsWith('git://') || source.startsWith('ssh://')) return true;
-  return /^https?:\/\/.+\.git(#.*)?$/.test(source);
 }

@@ -25,7 +25,7 @@ export async function executeCopy(session: BuildSession, context: LayerStepConte
     chmod: i.chmod,
     exclude: i.exclude,
     downloads: sources.downloads,
-    ...(i.kind === 'copy' ? { parents: i.parents } : { checksum: i.checksum, unpack: i.unpack }),
+    ...(i.kind === 'copy' ? { parents: i.parents } : { checksum: i.checksum, unpack: i.unpack, keepGitDir: i.keepGitDir, gitSources: sources.gitSources }),
   };
   const options = { signal: session.signal };
   // COPY --link copies into an empty tree: its layer is made apart from the stage's files

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classifySource, downloadUrl } from '../ops/index.js';
-import type { DownloadedFile, SelectedSource } from '../ops/index.js';
+import { classifySource, downloadUrl, resolveGitSource } from '../ops/index.js';
+import type { DownloadedFile, ResolvedGitSource, SelectedSource } from '../ops/index.js';
 import type { ContentSource, PlanStep } from '../plan/index.js';
 import { canonicalJson } from './cache-key.js';
 import { selectContext, selectTree } from './context-source.js';
@@ -22,6 +22,8 @@ export interface StepSources {
   readonly contextSelection: readonly SelectedSource[] | undefined;
   /** ADD URLs fetched for the key (when no --checksum names the content). */
   readonly downloads: ReadonlyMap<string, DownloadedFile>;
+  /** ADD git sources resolved to a commit for the key (the copy checks out that commit). */
+  readonly gitSources: ReadonlyMap<string, ResolvedGitSource>;
   /**
    * A view of the source stage a COPY --from reads, when one was mounted to hash its files (the
    * copy reads the same view instead of mounting another).
@@ -57,6 +59,7 @@ export async function stepInputs(session: BuildSession, context: LayerStepContex
   const stageFs = new Map<number, FsState>();
   const imageFs = new Map<string, FsState>();
   const downloads = new Map<string, DownloadedFile>();
+  const gitSources = new Map<string, ResolvedGitSource>();
   let contextSelection: SelectedSource[] | undefined;
   let downloadDir: string | undefined;
   const views = new Map<number, { readonly rootfs: string; release(): Promise<void> }>();
@@ -104,9 +107,14 @@ export async function stepInputs(session: BuildSession, context: LayerStepContex
           digests.push(`url:${input.url}:${file.digest}`);
           break;
         }
-        case 'git':
-          digests.push(`git:${input.url}`);
+        case 'git': {
+          // keyed by the commit the ref names now (BuildKit's git source key), not by the URL
+          const add = step.instruction.kind === 'add' ? step.instruction : undefined;
+          const resolved = await resolveGitSource(input.url, { keepGitDir: add?.keepGitDir, checksum: add?.checksum }, { signal: session.signal });
+          gitSources.set(input.url, resolved);
+          digests.push(`git:${resolved.cacheKey}`);
           break;
+        }
       }
     }
   } catch (err) {
@@ -118,6 +126,7 @@ export async function stepInputs(session: BuildSession, context: LayerStepContex
     fsOf: (origin) => (origin.kind === 'stage' ? stageFs.get(origin.stage) : origin.kind === 'image' ? imageFs.get(origin.ref) : undefined),
     contextSelection,
     downloads,
+    gitSources,
     viewOf: (origin) => (origin.kind === 'stage' ? views.get(origin.stage)?.rootfs : undefined),
     release,
   };

@@ -248,7 +248,7 @@ describe('ADD', () => {
       ['checksum with several sources', { sources: ['a.tar', 'http://127.0.0.1:1/x'], destination: '/x/', checksum: sha('x') }, "checksum can't be specified for multiple sources"],
       ['checksum on COPY', { kind: 'copy', sources: ['http://127.0.0.1:1/x'], destination: '/x', checksum: sha('x') }, "source can't be a URL for COPY"],
       ['a checksum that is not sha256', { sources: ['http://127.0.0.1:1/x'], destination: '/x', checksum: 'md5:abc' }, 'unsupported checksum "md5:abc": ADD checks the SHA-256 of a download'],
-      ['a git repository', { sources: ['https://github.com/moby/buildkit.git#v0.1'], destination: '/x' }, 'ADD of a git repository is not supported yet'],
+      ['a git URL with an unknown option', { sources: ['http://127.0.0.1:1/r.git?bogus=1'], destination: '/x' }, 'http://127.0.0.1:1/r.git?bogus=1: unexpected query "bogus"'],
     ];
     for (const [name, op, message] of INVALID) {
       it(`rejects ${name}`, async () => {

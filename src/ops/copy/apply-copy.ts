@@ -15,6 +15,8 @@ import { detectArchive } from './detect-archive.js';
 import type { DownloadedFile } from './download-url.js';
 import { downloadUrl, redactUrl } from './download-url.js';
 import { extractArchive } from './extract-archive.js';
+import type { ResolvedGitSource } from './git-resolve.js';
+import { checkoutGitSource } from './git-source.js';
 import { makeDirs } from './make-dirs.js';
 import { selectCopySources } from './select-sources.js';
 import type { SelectedSource } from './selection.js';
@@ -56,6 +58,10 @@ export interface CopyOp {
   readonly selection?: readonly SelectedSource[];
   /** URLs already downloaded (for the cache key), by URL. */
   readonly downloads?: ReadonlyMap<string, DownloadedFile>;
+  /** ADD --keep-git-dir: keep the `.git` directory of a git source. */
+  readonly keepGitDir?: boolean | undefined;
+  /** Git sources already resolved to a commit (for the cache key), by source as written. */
+  readonly gitSources?: ReadonlyMap<string, ResolvedGitSource>;
   /** A fixed time for every file written (SOURCE_DATE_EPOCH); otherwise source times are kept. */
   readonly timestamp?: Date;
 }
@@ -91,13 +97,10 @@ function validate(op: CopyOp): void {
   const kinds = op.sources.map(classifySource);
   if (op.kind === 'copy' && kinds.includes('url')) throw invalidCopyOption("source can't be a URL for COPY", { sources: op.sources });
   if (op.kind === 'copy' && kinds.includes('git')) throw invalidCopyOption("source can't be a git ref for COPY", { sources: op.sources });
-  if (kinds.includes('git')) {
-    throw invalidCopyOption('ADD of a git repository is not supported yet', { sources: op.sources }, 'clone it in a RUN step, or add the files to the build context');
-  }
   if (op.checksum !== undefined) {
     if (op.kind === 'copy') throw invalidCopyOption("checksum can't be specified for COPY");
     if (op.sources.length !== 1) throw invalidCopyOption("checksum can't be specified for multiple sources", { sources: op.sources });
-    if (kinds[0] !== 'url') throw invalidCopyOption('checksum requires HTTP(S) or Git sources', { sources: op.sources });
+    if (kinds[0] !== 'url' && kinds[0] !== 'git') throw invalidCopyOption('checksum requires HTTP(S) or Git sources', { sources: op.sources });
   }
   if (kinds.includes('path') && op.from === undefined && op.selection === undefined) {
     throw invalidCopyOption('COPY has local sources but no source root was given', { sources: op.sources });
@@ -138,9 +141,14 @@ export async function applyCopy(op: CopyOp, options: ApplyCopyOptions = {}): Pro
     const selection = [...(op.selection ?? [])];
     for (const written of op.sources) {
       signal?.throwIfAborted();
-      if (classifySource(written) === 'url') {
+      const kind = classifySource(written);
+      if (kind === 'url') {
         const file = op.downloads?.get(written) ?? (await download(written, op, await stagingDir(), options));
         plan.push({ source: await downloadedSource(file), unpack: op.unpack === true });
+        continue;
+      }
+      if (kind === 'git') {
+        for (const source of await gitSelection(written, op, await stagingDir(), signal)) plan.push({ source, unpack: false });
         continue;
       }
       const selected = op.selection !== undefined ? takeSelected(selection, written) : await selectFrom(op, written, signal);
@@ -179,6 +187,25 @@ async function selectFrom(op: CopyOp, written: string, signal: AbortSignal | und
     ...(from.ignore !== undefined ? { ignore: from.ignore } : {}),
     ...(op.exclude !== undefined ? { exclude: op.exclude } : {}),
     ...(op.parents === true ? { parents: true } : {}),
+    ...(signal !== undefined ? { signal } : {}),
+  });
+}
+
+/** A git source cloned into the staging directory: its checkout's root (or subdir), selected as a whole. */
+async function gitSelection(source: string, op: CopyOp, parent: string, signal: AbortSignal | undefined): Promise<SelectedSource[]> {
+  const resolved = op.gitSources?.get(source);
+  const checkout = await checkoutGitSource(source, {
+    dir: await mkdtemp(join(parent, 'git-')),
+    keepGitDir: op.keepGitDir,
+    checksum: op.checksum,
+    signal,
+    ...(resolved !== undefined ? { resolved } : {}),
+  });
+  return selectCopySources({
+    root: checkout.root,
+    patterns: ['/'],
+    owner: 'root',
+    ...(op.exclude !== undefined && op.exclude.length > 0 ? { exclude: op.exclude } : {}),
     ...(signal !== undefined ? { signal } : {}),
   });
 }

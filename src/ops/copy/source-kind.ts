@@ -1,13 +1,15 @@
+import { isGitSource } from './git-ref.js';
+
 /** What an ADD source names: a path (with wildcards) in the source root, an http(s) file, or a git repository. */
 export type SourceKind = 'path' | 'url' | 'git';
 
 /**
- * The Dockerfile frontend's split: `git@host:...`, `git://`, `ssh://` and http(s) URLs ending in
- * `.git` (with an optional `#ref:dir`) are git repositories, other http(s) URLs are files to
- * download, anything else is a path.
+ * The Dockerfile frontend's split (see parseGitRef): `git@host:...`, `git://`, `ssh://` and http(s)
+ * URLs whose path ends in `.git` (with an optional `#ref:dir` or query) are git repositories, other
+ * `http://` and `https://` URLs are files to download, anything else is a path.
  */
 export function classifySource(source: string): SourceKind {
-  if (/^git@[^:]+:/.test(source) || source.startsWith('git://') || source.startsWith('ssh://')) return 'git';
-  if (/^https?:\/\//.test(source)) return /^https?:\/\/.+\.git(#.*)?$/.test(source) ? 'git' : 'url';
+  if (isGitSource(source)) return 'git';
+  if (source.startsWith('http://') || source.startsWith('https://')) return 'url';
   return 'path';
 }
