@@ -51,8 +51,9 @@ describe.skipIf(reason !== undefined)('COPY --link end to end', () => {
   }
 
   it('a --link layer is reused (CACHED, same diffID) when an earlier step changes; a plain COPY re-runs; both give the same files', { timeout: 300_000 }, async () => {
+    const run = String(Date.now());
     const dockerfile = (word: string): string =>
-      ['FROM debian:bookworm-slim', `RUN echo ${word} > /x`, 'COPY --link app /app/', 'COPY app /plain/', ''].join('\n');
+      ['FROM debian:bookworm-slim', `RUN echo ${word} > /x # ${run}`, 'COPY --link app /app/', 'COPY app /plain/', ''].join('\n');
     const dir = await context(dockerfile('a'));
     const first = await buildIn(dir);
     expect(outcomeOf(first, 'COPY --link app /app/')).toBe('done');
