@@ -6,6 +6,7 @@ import type { LayerStepContext } from './layer-step.js';
 import { isLinkedCopy, linkedCopyBase } from './linked-copy.js';
 import type { BuildSession } from './session.js';
 import type { StepSources } from './step-inputs.js';
+import { layerDirOf, singleLayerRoot } from './single-layer-view.js';
 import { changeInSnapshot, viewSnapshot } from './with-snapshot.js';
 
 /**
@@ -54,5 +55,6 @@ export async function executeCopy(session: BuildSession, context: LayerStepConte
   if (open !== undefined) return copyFrom(open);
   const fs = from.kind === 'scratch' ? { key: context.fs.key, layers: [] } : sources.fsOf(from);
   invariant(fs !== undefined, 'the source of a COPY --from was not built');
-  return viewSnapshot(session, fs, copyFrom);
+  const direct = await singleLayerRoot(fs, i.sources, i.kind === 'copy' ? { parents: i.parents } : {}, layerDirOf(session));
+  return direct !== undefined ? copyFrom(direct) : viewSnapshot(session, fs, copyFrom);
 }

@@ -63,7 +63,7 @@ async function layerTouches(dir: string, parts: readonly string[]): Promise<bool
 }
 
 /** Whether some prefix of `parts` is a symlink in any of the layers (then a path can be reached another way). */
-async function crossesSymlink(dirs: readonly string[], parts: readonly string[]): Promise<boolean> {
+export async function crossesSymlink(dirs: readonly string[], parts: readonly string[]): Promise<boolean> {
   for (const dir of dirs) {
     let current = dir;
     for (const part of parts) {

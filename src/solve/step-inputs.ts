@@ -9,6 +9,7 @@ import { selectContext, selectTree } from './context-source.js';
 import type { LayerStepContext } from './layer-step.js';
 import type { BuildSession, FsState } from './session.js';
 import { unpackLayer } from '../snapshot/index.js';
+import { layerDirOf, singleLayerRoot } from './single-layer-view.js';
 import { reduceForPaths } from './source-reduction.js';
 import { openView } from './with-snapshot.js';
 
@@ -152,7 +153,8 @@ async function treeDigest(
   let digest = same;
   if (digest === undefined) {
     // the reduced file system shows the same files at these paths: the copy may read from its view
-    const view = await openView(session, reduced);
+    const direct = await singleLayerRoot(reduced, patterns, options, layerDirOf(session));
+    const view = direct !== undefined ? { rootfs: direct, release: () => Promise.resolve() } : await openView(session, reduced);
     let kept = false;
     try {
       digest = (await selectTree(view.rootfs, patterns, options)).digest;
