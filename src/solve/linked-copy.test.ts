@@ -47,6 +47,8 @@ describe('linked copy keys', () => {
     expect(key).toBe(linkedCopyKey(copy, inputs));
     expect(key).toBe(stepCacheKey(linkedCopyBase().key, copy, inputs));
     expect(key).not.toBe(stepCacheKey(parentA, copy, inputs));
+    // the destination is resolved already: the working directory does not matter
+    expect(linkedCopyKey(copy, { ...inputs, workdir: '/srv' })).toBe(key);
   });
 
   it('change with the copied content and the instruction', () => {

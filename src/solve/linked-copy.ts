@@ -27,9 +27,12 @@ export function linkedCopyBase(): FsState {
   return { key: baseCacheKey({ kind: 'scratch', platform: 'link' }), layers: [] };
 }
 
-/** The key of a linked copy: its instruction and inputs on the empty tree, whatever the stage's files are. */
+/**
+ * The key of a linked copy: its instruction (with the destination resolved) and inputs on the
+ * empty tree, whatever the stage's files and working directory are.
+ */
 export function linkedCopyKey(instruction: PlannedInstruction, extra: StepKeyInputs): CacheKey {
-  return stepCacheKey(linkedCopyBase().key, instruction, extra);
+  return stepCacheKey(linkedCopyBase().key, instruction, { ...extra, workdir: '/' });
 }
 
 /**
