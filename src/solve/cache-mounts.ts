@@ -6,6 +6,7 @@ import type { ContentSource, PlannedMount } from '../plan/index.js';
 import { resolveInRoot } from '../runtime/index.js';
 import type { ExtraMountInput } from '../runtime/index.js';
 import { holdCacheMount } from './cache-mount-dirs.js';
+import type { CacheMountHold } from './cache-mount-dirs.js';
 import type { BuildSession, FsState } from './session.js';
 import { viewSnapshot } from './with-snapshot.js';
 
@@ -104,6 +105,17 @@ async function seedFrom(root: string, spec: CacheMountSpec, target: string, moun
   await run('cp', ['-a', '--reflink=auto', '--', resolved, target]);
 }
 
+export interface PrepareCacheMountOptions {
+  /** The file system of a built stage or image a mount's `from` names. */
+  readonly sourceFs: (origin: ContentSource) => FsState | undefined;
+  /**
+   * The caches this step holds already, by key: two mounts of one cache in one RUN share its
+   * instance, as BuildKit shares a cache between the mounts of one exec (a second hold of a
+   * `locked` cache would wait for the first forever).
+   */
+  readonly stepHolds?: Map<string, Promise<CacheMountHold>>;
+}
+
 /**
  * Holds the cache of a RUN's `--mount=type=cache` for the step (waiting for it when it is
  * `locked` and in use) and gives the bind mount of it; release it when the step ends.
@@ -111,10 +123,10 @@ async function seedFrom(root: string, spec: CacheMountSpec, target: string, moun
 export async function prepareCacheMount(
   session: BuildSession,
   mount: PlannedCacheMount,
-  sourceFs: (origin: ContentSource) => FsState | undefined,
+  options: PrepareCacheMountOptions,
 ): Promise<{ readonly mount: ExtraMountInput; release(): Promise<void> }> {
   const origin = mount.origin;
-  const fs = origin === undefined || origin.kind === 'scratch' || origin.kind === 'context' ? undefined : sourceFs(origin);
+  const fs = origin === undefined || origin.kind === 'scratch' || origin.kind === 'context' ? undefined : options.sourceFs(origin);
   if (origin !== undefined && (origin.kind === 'stage' || origin.kind === 'image') && fs === undefined) {
     throw new Error('invariant failed: a cache mount source was not built');
   }
@@ -125,7 +137,12 @@ export async function prepareCacheMount(
     else if (base.kind === 'dir') await seedFrom(base.path, spec, target, mount);
     else await newDirectory(target, spec.owner);
   };
-  const hold = await holdCacheMount(session.store.root, spec.key, { sharing: mount.sharing, label: spec.label, seed, signal: session.signal });
+  let held = options.stepHolds?.get(spec.key);
+  if (held === undefined) {
+    held = holdCacheMount(session.store.root, spec.key, { sharing: mount.sharing, label: spec.label, seed, signal: session.signal });
+    options.stepHolds?.set(spec.key, held);
+  }
+  const hold = await held;
   try {
     const source = spec.mountPath === '/' ? hold.path : await resolveInRoot(hold.path, spec.mountPath);
     if (!(await exists(source))) throw notFound(mount, 'the cache');

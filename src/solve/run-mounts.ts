@@ -4,6 +4,7 @@ import { resolveInRoot } from '../runtime/index.js';
 import type { ExtraMountInput } from '../runtime/index.js';
 import { prepareSnapshot } from '../snapshot/index.js';
 import type { MutableSnapshot } from '../snapshot/index.js';
+import type { CacheMountHold } from './cache-mount-dirs.js';
 import { prepareCacheMount } from './cache-mounts.js';
 import type { BuildSession, FsState } from './session.js';
 
@@ -25,6 +26,7 @@ export async function prepareRunMounts(
   sourceFs: (origin: ContentSource) => FsState | undefined,
 ): Promise<PreparedMounts> {
   const snapshots: Array<Pick<MutableSnapshot, 'release'>> = [];
+  const stepHolds = new Map<string, Promise<CacheMountHold>>(); // one hold per cache per step
   const release = async (): Promise<void> => {
     await Promise.allSettled(snapshots.map((s) => s.release()));
   };
@@ -36,7 +38,7 @@ export async function prepareRunMounts(
           mounts.push({ type: 'tmpfs', destination: mount.target, ...(mount.sizeLimit !== undefined ? { size: mount.sizeLimit } : {}) });
           break;
         case 'cache': {
-          const cache = await prepareCacheMount(session, mount, sourceFs);
+          const cache = await prepareCacheMount(session, mount, { sourceFs, stepHolds });
           snapshots.push(cache); // released with the snapshots when the step ends
           mounts.push(cache.mount);
           break;

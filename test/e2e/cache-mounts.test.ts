@@ -111,6 +111,12 @@ describe.skipIf(reason !== undefined)('RUN --mount=type=cache', () => {
     expect([[['a'], ['a', 'b']], [['a', 'b'], ['b']]]).toContainEqual([a?.listing, b?.listing]);
   });
 
+  it('two mounts of one cache in one RUN share its directory (a locked one does not wait for itself)', { timeout: 300_000 }, async () => {
+    const mount = `type=cache,id=twice-${RUN_ID},sharing=locked`;
+    const run = await buildText(`FROM debian:bookworm-slim\nRUN --mount=${mount},target=/a --mount=${mount},target=/b sh -c 'echo same > /a/f; cat /b/f > /both' # ${RUN_ID}\n`);
+    expect(await files(run, ['both'])).toEqual(['same']);
+  });
+
   it('is never part of a layer; the mount point made for it is not either', { timeout: 300_000 }, async () => {
     const run = await buildText(
       `FROM debian:bookworm-slim\nRUN --mount=type=cache,id=layer-${RUN_ID},target=/var/cache/thing sh -c 'echo cached > /var/cache/thing/data && mkdir /var/cache/thing/sub && echo out > /out' # ${RUN_ID}\n`,
