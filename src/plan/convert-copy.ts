@@ -101,7 +101,7 @@ export function destinationPath(workdir: string, destination: string): string {
 export function inputFrom(from: Exclude<ContentSource, { kind: 'scratch' }>, paths: readonly string[]): StepInput {
   switch (from.kind) {
     case 'context':
-      return { kind: 'context', paths };
+      return from.name === undefined ? { kind: 'context', paths } : { kind: 'context', paths, name: from.name };
     case 'stage':
       return { kind: 'stage', stage: from.stage, paths };
     case 'image':

@@ -14,7 +14,8 @@ import { stageId } from './stage-refs.js';
 import { StageState } from './stage-state.js';
 import { stepPrefix, stepText } from './step-label.js';
 import type { TriggerCommand } from './triggers.js';
-import type { PlanStep } from './types.js';
+import type { PlannedFrom } from './planned-instruction.js';
+import type { PlanStep, StageBase } from './types.js';
 
 export interface DispatchInput {
   readonly stage: Stage;
@@ -34,10 +35,14 @@ export interface DispatchInput {
 
 const NUMBERED_KINDS: ReadonlySet<string> = new Set(['add', 'copy', 'run', 'workdir']);
 
-/** BuildKit's cmdTotal: the FROM of an image, each ADD/COPY/RUN/WORKDIR, each ONBUILD trigger. */
+/**
+ * BuildKit's cmdTotal: the FROM of an image (or of a named context), each ADD/COPY/RUN/WORKDIR,
+ * each ONBUILD trigger; none for a stage a named context replaces.
+ */
 export function countSteps(stage: Stage, base: ResolvedBase, triggers: readonly TriggerCommand[]): number {
+  if (base.replacedBy !== undefined) return 0;
   const own = stage.commands.filter((c) => NUMBERED_KINDS.has(c.kind)).length;
-  return (base.base.kind === 'image' ? 1 : 0) + own + triggers.length;
+  return (base.base.kind === 'image' || base.base.kind === 'context' ? 1 : 0) + own + triggers.length;
 }
 
 /**
@@ -55,24 +60,28 @@ export function dispatchStage(input: DispatchInput): { steps: PlanStep[]; state:
   let counter = 0;
   const prefix = (onbuild: boolean): string => (stepTotal === 0 ? '' : stepPrefix(input.id, ++counter, stepTotal, onbuild));
 
-  if (base.base.kind === 'image') {
-    const label = `${prefix(false)}FROM ${base.base.ref}`;
+  if (base.base.kind === 'image' || base.base.kind === 'context') {
+    // a named context's load takes the FROM's number but is shown as BuildKit names it
+    const numbered = prefix(false);
+    const from = fromOf(base.base, formatPlatform(input.platform));
     steps.push({
       stage: stage.index,
       index: 0,
-      number: counter,
-      label,
+      number: from.context === undefined ? counter : undefined,
+      label: from.context === undefined ? `${numbered}FROM ${from.ref}` : namedContextLabel(from),
       kind: 'from',
       onbuild: false,
       range: stage.range,
-      instruction: { kind: 'from', image: base.base.image, ref: base.base.ref, platform: formatPlatform(input.platform) },
+      instruction: from,
       layer: false,
       workdir: state.workdir,
       visible: [...input.globals.keys()].sort(),
       used: [...base.fromArgs],
-      inputs: [{ kind: 'image', ref: base.base.ref, paths: ['/'] }],
+      inputs: [base.base.kind === 'context' ? { kind: 'context', name: base.base.context, paths: ['/'] } : { kind: 'image', ref: base.base.ref, paths: ['/'] }],
     });
   }
+  // a stage a named context replaces is that context: none of its instructions run
+  if (base.replacedBy !== undefined) return { steps, state, stepTotal };
 
   const commands: { command: StageCommand; onbuild: boolean; range: SourceRange }[] = [
     ...triggers.map((t) => ({ command: t.instruction, onbuild: true, range: stage.range })),
@@ -146,4 +155,15 @@ function mountTarget(command: StageCommand, index: number): string {
   if (command.kind !== 'run') return '';
   const target = command.mounts[index]?.mount?.target;
   return target === undefined ? '' : ` to ${JSON.stringify(target)}`;
+}
+
+/** The FROM step of an image or a named context (a directory context is named by itself). */
+function fromOf(base: Extract<StageBase, { kind: 'image' | 'context' }>, platform: string): PlannedFrom {
+  if (base.kind === 'context') return { kind: 'from', image: base.context, ref: base.context, platform, context: base.context };
+  return { kind: 'from', image: base.image, ref: base.ref, platform, ...(base.context !== undefined ? { context: base.context } : {}) };
+}
+
+/** BuildKit's progress name of a named context's load: `[context NAME] load from client` or `[context NAME] REF`. */
+function namedContextLabel(from: PlannedFrom): string {
+  return `[context ${from.context ?? from.image}] ${from.ref === from.context ? 'load from client' : from.ref}`;
 }

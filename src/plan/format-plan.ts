@@ -20,8 +20,7 @@ export function formatPlanText(plan: BuildPlan): string {
   out.push('', 'Stages');
   const width = Math.max(...plan.stages.map((s, i) => name(i).length));
   for (const stage of plan.stages) {
-    const base =
-      stage.base.kind === 'image' ? `FROM ${stage.base.image}` : stage.base.kind === 'stage' ? `FROM ${name(stage.base.stage)}` : 'FROM scratch';
+    const base = stage.replacedBy !== undefined ? `replaced by --build-context ${stage.replacedBy}` : baseText(stage, name);
     const status = stage.needed
       ? `wave ${(stage.wave ?? 0) + 1}${stage.index === plan.target ? ', target' : ''}`
       : `skipped: ${stage.skipReason ?? 'not needed'}`;
@@ -63,6 +62,20 @@ export function formatPlanText(plan: BuildPlan): string {
   return out.join('\n') + '\n';
 }
 
+function baseText(stage: PlanStage, name: (index: number) => string): string {
+  const from = stage.base;
+  switch (from.kind) {
+    case 'image':
+      return `FROM ${from.image}${from.context !== undefined ? ` (--build-context ${from.context}: ${from.ref})` : ''}`;
+    case 'stage':
+      return `FROM ${name(from.stage)}`;
+    case 'scratch':
+      return from.context !== undefined ? `FROM ${from.context} (--build-context: scratch)` : 'FROM scratch';
+    case 'context':
+      return `FROM ${from.context} (--build-context directory)`;
+  }
+}
+
 function stageName(stage: PlanStage | undefined, index: number): string {
   return stage?.name ?? `stage-${index}`;
 }
@@ -100,7 +113,7 @@ function stepLine(step: PlanStep): string {
 function describeInput(input: StepInput, name: (index: number) => string): string {
   switch (input.kind) {
     case 'context':
-      return `context ${input.paths.join(' ')}`;
+      return `${input.name !== undefined ? `build context ${input.name}` : 'context'} ${input.paths.join(' ')}`;
     case 'stage':
       return `stage ${name(input.stage)} ${input.paths.join(' ')}`;
     case 'image':

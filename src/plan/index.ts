@@ -1,5 +1,6 @@
 export { planBuild } from './plan-build.js';
-export type { BaseImageConfig, PlanOptions } from './options.js';
+export type { BaseImageConfig, NamedContextSource, PlanOptions } from './options.js';
+export { normalizeContextName } from './named-contexts.js';
 export type {
   BuildArgUse,
   BuildPlan,

@@ -12,6 +12,16 @@ export interface BaseImageConfig {
   readonly onBuild?: readonly string[];
 }
 
+/**
+ * What a `--build-context NAME=...` gives the planner (the engine has already checked it): a
+ * directory, an image (a `docker-image://` reference, or the key the engine uses for an
+ * `oci-layout://` image), or the empty file system (`docker-image://scratch`).
+ */
+export type NamedContextSource =
+  | { readonly kind: 'local' }
+  | { readonly kind: 'image'; readonly ref: string }
+  | { readonly kind: 'scratch' };
+
 export interface PlanOptions {
   /** The platform stagecraft runs on (BUILDPLATFORM); the caller passes it in, the planner is pure. */
   readonly hostPlatform: Platform;
@@ -31,6 +41,12 @@ export interface PlanOptions {
   readonly baseImage?: (ref: string) => BaseImageConfig | undefined;
   /** The Dockerfile's path, put on errors for the CLI's code frame. */
   readonly file?: string;
+  /**
+   * `--build-context` values by name (normalised as buildx does: `alpine`, not `alpine:latest`).
+   * A name replaces the stage of that name, or the image of that name in FROM, COPY --from and
+   * RUN --mount=from, as BuildKit's named contexts do.
+   */
+  readonly namedContexts?: ReadonlyMap<string, NamedContextSource>;
 }
 
 export interface ResolvedPlanOptions {
@@ -41,6 +57,7 @@ export interface ResolvedPlanOptions {
   readonly escapeChar: EscapeChar;
   readonly baseImage: (ref: string) => BaseImageConfig | undefined;
   readonly file: string | undefined;
+  readonly namedContexts: ReadonlyMap<string, NamedContextSource>;
 }
 
 export function resolvePlanOptions(options: PlanOptions): ResolvedPlanOptions {
@@ -52,5 +69,6 @@ export function resolvePlanOptions(options: PlanOptions): ResolvedPlanOptions {
     escapeChar: options.escapeChar ?? '\\',
     baseImage: options.baseImage ?? (() => undefined),
     file: options.file,
+    namedContexts: options.namedContexts ?? new Map<string, NamedContextSource>(),
   };
 }

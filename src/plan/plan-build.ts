@@ -46,15 +46,22 @@ export function planBuild(dockerfile: ParsedDockerfile, options: PlanOptions): B
     escapeChar: resolved.escapeChar,
     file: resolved.file,
   });
-  const based = resolveStageBases(stages, { globals: globals.env, escapeChar: resolved.escapeChar, file: resolved.file });
+  const based = resolveStageBases(stages, {
+    globals: globals.env,
+    escapeChar: resolved.escapeChar,
+    file: resolved.file,
+    namedContexts: resolved.namedContexts,
+  });
   warnings.push(...based.warnings);
   const target = resolveTarget(stages, resolved.target, resolved.file);
-  const refs: RefContext = { stages, escapeChar: resolved.escapeChar, file: resolved.file, warnings };
-  const graph = buildStageGraph(stages, refs);
+  const refs: RefContext = { stages, escapeChar: resolved.escapeChar, file: resolved.file, warnings, namedContexts: resolved.namedContexts };
+  const replaced = new Set(based.bases.flatMap((b, i) => (b.replacedBy !== undefined ? [i] : [])));
+  const graph = buildStageGraph(stages, refs, replaced);
   const needed = neededStages(target.index, based.bases, graph, refs, (index) => {
     const stage = stages[index];
     const base = based.bases[index]?.base;
-    return stage === undefined || base === undefined ? [] : triggersOf(stage, base, stages, resolved);
+    if (stage === undefined || base === undefined || replaced.has(index)) return [];
+    return triggersOf(stage, base, stages, resolved);
   });
 
   const singleStage = stages.length === 1 && graph.unregisteredRefs === 0;
@@ -157,6 +164,7 @@ function planStage(
     base: facts.base.base,
     platform: formatPlatform(facts.platform),
     fromArgs: facts.base.fromArgs,
+    ...(facts.base.replacedBy !== undefined ? { replacedBy: facts.base.replacedBy } : {}),
     needed: facts.needed,
     skipReason,
     dependsOn: facts.graph.dependsOn,

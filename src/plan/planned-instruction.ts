@@ -39,11 +39,16 @@ export interface PlannedFrom {
   readonly ref: string;
   /** The platform to pull, `os/arch[/variant]`. */
   readonly platform: string;
+  /** The `--build-context` the stage starts from instead (`image` and `ref` then name what it gives). */
+  readonly context?: string;
 }
 
-/** Where a COPY or a RUN mount takes its files from: the build context, a stage, an image, or nothing. */
+/**
+ * Where a COPY or a RUN mount takes its files from: the build context (or, with `name`, a directory
+ * given with `--build-context NAME=DIR`), a stage, an image, or nothing.
+ */
 export type ContentSource =
-  | { readonly kind: 'context' }
+  | { readonly kind: 'context'; readonly name?: string }
   | { readonly kind: 'stage'; readonly stage: number }
   | { readonly kind: 'image'; readonly image: string; readonly ref: string }
   | { readonly kind: 'scratch' };

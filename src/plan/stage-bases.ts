@@ -3,6 +3,8 @@ import type { EscapeChar } from '../dockerfile/shell/index.js';
 import { parsePlatform, parseReference } from '../oci/index.js';
 import type { Platform } from '../oci/index.js';
 import { WordExpander } from './expander.js';
+import { findNamedContext, namedContextBase } from './named-contexts.js';
+import type { NamedContextSource } from './options.js';
 import { atInstruction, planError } from './plan-error.js';
 import type { PlanWarning, StageBase } from './types.js';
 
@@ -12,6 +14,8 @@ export interface ResolvedBase {
   readonly platform: Platform | undefined;
   /** Global ARGs the FROM line (image and platform) referenced. */
   readonly fromArgs: readonly string[];
+  /** The named context that replaces the whole stage (BuildKit then runs none of its instructions). */
+  readonly replacedBy?: string;
 }
 
 /**
@@ -19,6 +23,8 @@ export interface ResolvedBase {
  * BuildKit does: the name of an *earlier* stage (case-insensitive) makes it a child of that stage;
  * `scratch` is the empty file system; anything else is an image reference. A later stage's name is
  * not a stage reference (BuildKit looks names up as it goes): it is pulled as an image, with a warning.
+ * A `--build-context` named like a stage replaces that stage; one named like the image of a FROM
+ * (`alpine` for `FROM alpine:latest`) replaces the image.
  */
 export function resolveStageBases(
   stages: readonly Stage[],
@@ -26,8 +32,10 @@ export function resolveStageBases(
     readonly globals: ReadonlyMap<string, string>;
     readonly escapeChar: EscapeChar;
     readonly file: string | undefined;
+    readonly namedContexts?: ReadonlyMap<string, NamedContextSource>;
   },
 ): { bases: ResolvedBase[]; warnings: PlanWarning[] } {
+  const contexts = options.namedContexts ?? new Map<string, NamedContextSource>();
   const bases: ResolvedBase[] = [];
   const warnings: PlanWarning[] = [];
   const seen = new Map<string, number>();
@@ -44,7 +52,11 @@ export function resolveStageBases(
       }
       let platform: Platform | undefined;
       if (from.platform !== undefined) platform = resolvePlatform(from.platform, expander, stage, options.file);
-      const base = resolveBase(image, seen, stage, stages, warnings, options.file);
+      const replacement = stage.name === undefined ? undefined : findNamedContext(contexts, stage.name);
+      if (replacement !== undefined) {
+        return { base: namedContextBase(replacement, stage.name ?? image), platform, fromArgs: expander.usedNames(), replacedBy: replacement.name };
+      }
+      const base = resolveBase(image, seen, stage, stages, { warnings, file: options.file, contexts });
       return { base, platform, fromArgs: expander.usedNames() };
     });
     bases.push(resolved);
@@ -76,12 +88,14 @@ function resolveBase(
   seen: ReadonlyMap<string, number>,
   stage: Stage,
   stages: readonly Stage[],
-  warnings: PlanWarning[],
-  file: string | undefined,
+  options: { readonly warnings: PlanWarning[]; readonly file: string | undefined; readonly contexts: ReadonlyMap<string, NamedContextSource> },
 ): StageBase {
+  const { warnings, file } = options;
   const earlier = seen.get(image.toLowerCase());
   if (earlier !== undefined) return { kind: 'stage', stage: earlier };
   if (image === 'scratch') return { kind: 'scratch' };
+  const named = findNamedContext(options.contexts, image);
+  if (named !== undefined) return namedContextBase(named, image);
   const later = stages.find((s) => s.index > stage.index && s.name === image.toLowerCase());
   if (later !== undefined) {
     warnings.push({

@@ -60,10 +60,15 @@ function commandSources(command: StageCommand, context: RefContext, range?: Sour
   return [];
 }
 
-/** Links every command of every stage and rejects dependency cycles (BuildKit's validateCircularDependency). */
-export function buildStageGraph(stages: readonly Stage[], context: RefContext): StageGraph {
+/**
+ * Links every command of every stage and rejects dependency cycles (BuildKit's
+ * validateCircularDependency). The commands of a stage a named context replaces are not linked:
+ * they never run, so what they read is not needed.
+ */
+export function buildStageGraph(stages: readonly Stage[], context: RefContext, replaced: ReadonlySet<number> = new Set()): StageGraph {
   const graph = new StageGraph(stages.length);
   for (const stage of stages) {
+    if (replaced.has(stage.index)) continue;
     for (const command of stage.commands) {
       graph.link(stage.index, command, command.kind === 'copy' ? 'copy' : 'mount', context);
       if (command.kind === 'run') graph.unregisteredRefs += command.mounts.filter((m) => mountFromOf(m) === undefined).length;

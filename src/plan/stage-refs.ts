@@ -4,6 +4,8 @@ import type { EscapeChar } from '../dockerfile/shell/index.js';
 import { suggestClosest } from '../errors/index.js';
 import type { SourceRange } from '../errors/index.js';
 import { parseReference } from '../oci/index.js';
+import { findNamedContext, namedContextContent } from './named-contexts.js';
+import type { NamedContextSource } from './options.js';
 import { atInstruction, didYouMean, planError } from './plan-error.js';
 import type { ContentSource } from './planned-instruction.js';
 import type { PlanWarning } from './types.js';
@@ -13,6 +15,8 @@ export interface RefContext {
   readonly escapeChar: EscapeChar;
   readonly file: string | undefined;
   readonly warnings: PlanWarning[];
+  /** `--build-context` values by normalised name (none when undefined). */
+  readonly namedContexts?: ReadonlyMap<string, NamedContextSource>;
 }
 
 /** BuildKit's progress name of a stage: its name, else `stage-<index>`. */
@@ -32,7 +36,8 @@ export function findStageByName(stages: readonly Stage[], name: string): Stage |
 /**
  * What `COPY --from=<value>` reads, as BuildKit's toCommand decides: the value may not use
  * variables; a number is a stage index (which must exist); a stage name (any stage; that it comes
- * earlier is checked when the stage is built); `scratch`; otherwise an image reference.
+ * earlier is checked when the stage is built); `scratch`; a `--build-context` of that name;
+ * otherwise an image reference.
  */
 export function resolveCopyFrom(value: string, range: SourceRange, context: RefContext): ContentSource {
   const literal = expandWord(value, new Map<string, string>(), { escapeChar: context.escapeChar }).value;
@@ -58,7 +63,7 @@ export function resolveCopyFrom(value: string, range: SourceRange, context: RefC
   return resolveNamedSource(value, range, context);
 }
 
-/** What `RUN --mount=from=<value>` reads: a stage by name only (no index), `scratch`, or an image. */
+/** What `RUN --mount=from=<value>` reads: a stage by name only (no index), `scratch`, a named context, or an image. */
 export function resolveMountFrom(value: string, range: SourceRange, context: RefContext): ContentSource {
   return resolveNamedSource(value, range, context);
 }
@@ -67,6 +72,8 @@ function resolveNamedSource(value: string, range: SourceRange, context: RefConte
   const stage = findStageByName(context.stages, value);
   if (stage !== undefined) return { kind: 'stage', stage: stage.index };
   if (value === 'scratch') return { kind: 'scratch' };
+  const named = context.namedContexts === undefined ? undefined : findNamedContext(context.namedContexts, value);
+  if (named !== undefined) return namedContextContent(named, value);
   const names = context.stages.flatMap((s) => (s.name === undefined ? [] : [s.name]));
   const suggestion = /[/:.@]/.test(value) ? undefined : suggestClosest(value, names);
   if (suggestion !== undefined) {

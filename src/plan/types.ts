@@ -47,10 +47,15 @@ export interface PlanWarning {
   readonly range?: SourceRange;
 }
 
+/**
+ * What a stage starts from. `context` is set when a `--build-context` named `context` stands in
+ * for the image (or for the stage itself); `kind: 'context'` is a named context that is a directory.
+ */
 export type StageBase =
-  | { readonly kind: 'image'; readonly image: string; readonly ref: string }
+  | { readonly kind: 'image'; readonly image: string; readonly ref: string; readonly context?: string }
   | { readonly kind: 'stage'; readonly stage: number }
-  | { readonly kind: 'scratch' };
+  | { readonly kind: 'scratch'; readonly context?: string }
+  | { readonly kind: 'context'; readonly context: string };
 
 export type DependencyKind = 'from' | 'copy' | 'mount' | 'onbuild';
 
@@ -82,6 +87,8 @@ export interface PlanStage {
   readonly platform: string;
   /** Global ARGs its FROM line used. */
   readonly fromArgs: readonly string[];
+  /** The `--build-context` that replaces the whole stage (its instructions are not run), if any. */
+  readonly replacedBy?: string;
   readonly needed: boolean;
   /** Why a stage is not built (undefined for needed stages). */
   readonly skipReason: string | undefined;
@@ -97,7 +104,7 @@ export interface PlanStage {
 
 /** Where a step's files come from, for its cache key. */
 export type StepInput =
-  | { readonly kind: 'context'; readonly paths: readonly string[] }
+  | { readonly kind: 'context'; readonly paths: readonly string[]; readonly name?: string }
   | { readonly kind: 'stage'; readonly stage: number; readonly paths: readonly string[] }
   | { readonly kind: 'image'; readonly ref: string; readonly paths: readonly string[] }
   | { readonly kind: 'url'; readonly url: string }

@@ -1,4 +1,5 @@
 import { arch, platform as osPlatform } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import { parseStages } from '../dockerfile/instructions/index.js';
 import { parseDockerfile } from '../dockerfile/syntax/index.js';
 import { isBuildError } from '../errors/index.js';
@@ -9,10 +10,12 @@ import type { BuildPlan } from '../plan/index.js';
 import { recoverSnapshots } from '../snapshot/index.js';
 import { assembleImage } from './assemble-image.js';
 import { resolveImage } from './base-images.js';
+import type { ResolvedImage } from './base-images.js';
 import { checkEntitlements, grantedEntitlements } from './entitlements.js';
 import { imagePlatform } from './image-platform.js';
 import { checkLinkedCopies } from './linked-copy.js';
 import { checkPlatforms, readBinfmtEntries } from './platform-check.js';
+import { resolveNamedContexts } from './named-contexts.js';
 import { planWithBaseImages } from './plan-with-bases.js';
 import { BuildSession, canceledError } from './session.js';
 import { StageRunner } from './stage-runner.js';
@@ -54,6 +57,8 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
   if (options.signal?.aborted === true) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const host = options.hostPlatform ?? hostPlatform(osPlatform(), arch());
+  // filled once the --build-context values are checked (named-contexts.ts)
+  const namedDirs = new Map<string, string>();
   const session = new BuildSession({
     store,
     events,
@@ -70,6 +75,8 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
     hostPlatform: host,
     secrets: request.secrets,
     ssh: request.ssh,
+    namedDirs,
+    ...(request.contextFromArchive === true ? { contextFromArchive: true } : {}),
   });
   const started = eventTime();
   const finish = (extra: Partial<Extract<BuildEvent, { type: 'build-finished' }>>): void => {
@@ -84,6 +91,8 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
     const parsed = parseStages(ast);
     const granted = grantedEntitlements(request.allow ?? [], request.network ?? 'host');
     const handlers = await readBinfmtEntries();
+    const named = await resolveNamedContexts(request.namedContexts ?? new Map<string, string>(), { cwd: resolvePath(), platform: request.platform ?? host });
+    for (const [name, dir] of named.dirs) namedDirs.set(name, dir);
     const { plan, images } = await planWithBaseImages(
       parsed,
       {
@@ -93,16 +102,19 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
         ...(request.target !== undefined ? { target: request.target } : {}),
         ...(request.buildArgs !== undefined ? { buildArgs: request.buildArgs } : {}),
         ...(request.platform !== undefined ? { platform: request.platform } : {}),
+        namedContexts: named.sources,
       },
       (ref, platform) =>
-        resolveImage(ref, {
-          store,
-          platform,
-          pull: request.pull ?? false,
-          events,
-          signal: controller.signal,
-          ...(options.registry !== undefined ? { registry: options.registry } : {}),
-        }),
+        named.images.has(ref)
+          ? Promise.resolve(named.images.get(ref) as ResolvedImage)
+          : resolveImage(ref, {
+              store,
+              platform,
+              pull: request.pull ?? false,
+              events,
+              signal: controller.signal,
+              ...(options.registry !== undefined ? { registry: options.registry } : {}),
+            }),
       (planned) => {
         // nothing is pulled or run for a build that asks for what it may not do or cannot run here
         checkEntitlements(planned, { granted, file });

@@ -33,7 +33,7 @@ export async function executeCopy(session: BuildSession, context: LayerStepConte
   const target = isLinkedCopy(i) ? linkedCopyBase() : context.fs;
   const from = i.kind === 'copy' ? i.from : ({ kind: 'context' } as const);
   if (from.kind === 'context') {
-    const source = await session.context();
+    const source = from.name === undefined ? await session.context() : await session.namedContext(from.name);
     return changeInSnapshot(session, target, async (rootfs) => {
       await applyCopy(
         {

@@ -45,12 +45,14 @@ export async function prepareRunMounts(
         }
         case 'bind': {
           const origin = mount.origin ?? { kind: 'context' };
+          // the build context, or a --build-context NAME=DIR
+          const contextDir = origin.kind === 'context' && origin.name !== undefined ? (await session.namedContext(origin.name)).root : session.options.contextDir;
           let root: string;
           if (origin.kind === 'context' && mount.readOnly) {
-            root = session.options.contextDir;
+            root = contextDir;
           } else {
             const fs = origin.kind === 'context' ? undefined : sourceFs(origin);
-            const lowers = fs === undefined ? [session.options.contextDir] : await session.lowerDirs(fs);
+            const lowers = fs === undefined ? [contextDir] : await session.lowerDirs(fs);
             invariant(origin.kind === 'context' || fs !== undefined, 'a bind mount source was not built');
             const snapshot = await prepareSnapshot(lowers, { root: session.store.root, signal: session.signal });
             snapshots.push(snapshot);

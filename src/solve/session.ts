@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { BuildError, isBuildError } from '../errors/index.js';
+import { BuildError, invariant, isBuildError } from '../errors/index.js';
 import { eventTime } from '../events/index.js';
 import type { EventSink } from '../events/index.js';
 import type { Layer } from '../image/index.js';
@@ -57,6 +57,10 @@ export interface SessionOptions {
   /** `--secret` and `--ssh`: read only by secret and ssh mounts (secret-mounts.ts). */
   readonly secrets: SecretStore | undefined;
   readonly ssh: SshAgents | undefined;
+  /** `--build-context NAME=DIR` directories by name (named-contexts.ts). */
+  readonly namedDirs?: ReadonlyMap<string, string>;
+  /** The context was sent as an archive (`build -`): BuildKit applies no .dockerignore to it. */
+  readonly contextFromArchive?: boolean;
 }
 
 /** The default of `--jobs`: the number of cores, at least 4 (RUN steps mostly wait on I/O and the network). */
@@ -84,6 +88,7 @@ export class BuildSession {
   stepsRun = 0;
   private leasePromise: Promise<Lease> | undefined;
   private contextPromise: Promise<ContextSource> | undefined;
+  private readonly namedPromises = new Map<string, Promise<ContextSource>>();
   private readonly imageStates = new Map<string, Promise<FsState>>();
 
   constructor(options: SessionOptions) {
@@ -97,14 +102,30 @@ export class BuildSession {
 
   /** The build context, opened (its .dockerignore read) the first time a step reads from it. */
   context(): Promise<ContextSource> {
-    this.contextPromise ??= openContextSource(this.options.contextDir, this.options.dockerfilePath, this.store.root);
+    this.contextPromise ??= openContextSource(this.options.contextDir, this.options.dockerfilePath, this.store.root, {
+      dockerignore: this.options.contextFromArchive === true ? 'none' : 'dockerfile-first',
+    });
     return this.contextPromise;
   }
 
-  /** Keeps the context's file digests for the next build (when the context was read). */
+  /** A `--build-context NAME=DIR`, opened (its own .dockerignore read) the first time a step reads from it. */
+  namedContext(name: string): Promise<ContextSource> {
+    let opened = this.namedPromises.get(name);
+    if (opened === undefined) {
+      const dir = this.options.namedDirs?.get(name);
+      invariant(dir !== undefined, `no directory for the named context ${name}`);
+      opened = openContextSource(dir, join(dir, 'Dockerfile'), this.store.root, { dockerignore: 'context-root' });
+      this.namedPromises.set(name, opened);
+    }
+    return opened;
+  }
+
+  /** Keeps the file digests of the contexts that were read for the next build. */
   async saveContext(): Promise<void> {
-    if (this.contextPromise === undefined) return;
-    await (await this.contextPromise).digester.save();
+    // an archive's context is a fresh temp dir each time: its digests would never be read again
+    const main = this.contextPromise !== undefined && this.options.contextFromArchive !== true ? [this.contextPromise] : [];
+    const opened = [...main, ...this.namedPromises.values()];
+    for (const source of opened) await (await source).digester.save();
   }
 
   /** The file system of a resolved image (`COPY --from=image`, `RUN --mount=from=image`), keyed by its manifest. */

@@ -8,6 +8,7 @@ import type { AddedHistory } from './history-times.js';
 import { historyText } from './history-text.js';
 import { applyInstruction, scratchConfig, startConfig, withoutOnBuild } from './image-config.js';
 import type { ConfigState } from './image-config.js';
+import { contextBaseFs } from './context-base.js';
 import { runLayerStep } from './layer-step.js';
 import { Memo } from './limiter.js';
 import type { BuildSession, FsState } from './session.js';
@@ -58,6 +59,13 @@ export class StageRunner {
         const parent = await this.run(stage.base.stage);
         // ONBUILD triggers are for images built on this one, not for stages of this build
         return { ...parent, config: { config: withoutOnBuild(parent.config.config), author: parent.config.author, cmdSet: false } };
+      }
+      case 'context': {
+        // a --build-context NAME=DIR: its files are the stage's first layer, its config an empty image's
+        const config = { config: scratchConfig(fallback.os), author: undefined, cmdSet: false };
+        const made = await contextBaseFs(this.session, { stage, config, platform: fallback, stages: this });
+        const history = { ...(made.created !== undefined ? { created: made.created } : {}), created_by: `local source for ${stage.base.context}`, comment: 'buildkit.exporter.image.v0' };
+        return { fs: made.fs, config, platform: fallback, baseHistory: [history], added: [], baseLayers: made.fs.layers.length };
       }
       case 'scratch':
         return {
@@ -133,7 +141,8 @@ export class StageRunner {
       for (const step of stage.steps) {
         signal.throwIfAborted();
         if (step.kind === 'from') {
-          await this.fromStep(stage, step, fs);
+          // a named directory context's FROM was the load start() did
+          if (stage.base.kind !== 'context') await this.fromStep(stage, step, fs);
           continue;
         }
         const text = historyText(step.instruction);

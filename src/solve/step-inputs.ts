@@ -73,7 +73,8 @@ export async function stepInputs(session: BuildSession, context: LayerStepContex
     for (const input of step.inputs) {
       switch (input.kind) {
         case 'context': {
-          const selected = await selectContext(await session.context(), localPatterns(step, input.paths), options);
+          const source = input.name === undefined ? await session.context() : await session.namedContext(input.name);
+          const selected = await selectContext(source, localPatterns(step, input.paths), options);
           if (step.instruction.kind === 'copy' || step.instruction.kind === 'add') contextSelection = selected.selection;
           digests.push(selected.digest);
           break;

@@ -33,6 +33,13 @@ export interface BuildRequest {
   readonly sourceDateEpoch?: number;
   /** `-t`: names the image gets in the store. */
   readonly tags?: readonly string[];
+  /**
+   * `--build-context NAME=VALUE` by name (normalised: `alpine`, not `alpine:latest`): a directory,
+   * `docker-image://REF` or `oci-layout://DIR[:TAG][@DIGEST]` (solve/named-contexts.ts).
+   */
+  readonly namedContexts?: ReadonlyMap<string, string>;
+  /** The context was extracted from an archive (`build - < ctx.tar`): BuildKit applies no .dockerignore to it. */
+  readonly contextFromArchive?: boolean;
   /** `--secret`: what `RUN --mount=type=secret` reads (see openSecretStore); values never enter keys, layers or events. */
   readonly secrets?: SecretStore;
   /** `--ssh`: the agents `RUN --mount=type=ssh` reaches (see openSshAgents). */
