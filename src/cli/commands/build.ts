@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readDockerfileInput } from '../read-dockerfile.js';
+import { readBuildInput } from '../build-input.js';
 import type { RegistrySettings } from '../../registry/index.js';
 
 interface BuildCommandOptions {
@@ -23,6 +23,7 @@ interface BuildCommandOptions {
   readonly allow: string[];
   readonly secret: string[];
   readonly ssh: string[];
+  readonly buildContext: string[];
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -34,7 +35,7 @@ export function defineBuildCommand(program: Command): void {
   program
     .command('build')
     .description('build an image from a Dockerfile and a context directory')
-    .argument('<context>', 'the build context directory')
+    .argument('<context>', 'the build context directory; - reads a tar archive (or a Dockerfile) from standard input')
     .option('-f, --file <path>', 'the Dockerfile (default: CONTEXT/Dockerfile; - reads standard input)')
     .option('-t, --tag <name>', 'name the image in the local store, name:tag (repeatable)', collect, [])
     .option('--target <stage>', 'build this stage (default: the last one)')
@@ -53,6 +54,7 @@ export function defineBuildCommand(program: Command): void {
     .option('--registries-conf <file>', 'read this registries.conf instead of the system and user ones')
     .option('--allow <entitlement>', 'let RUN steps ask for network.host or security.insecure (repeatable, or comma-separated)', collect, [])
     .option('--secret <spec>', 'a secret for RUN --mount=type=secret: id=NAME,src=FILE | id=NAME,env=VAR | id=NAME (repeatable)', collect, [])
+    .option('--build-context <name=value>', 'a named context for FROM, COPY --from and RUN --mount=from: NAME=DIR | NAME=docker-image://REF | NAME=oci-layout://DIR[:TAG] (repeatable)', collect, [])
     .option('--ssh <spec>', 'an ssh agent for RUN --mount=type=ssh: default ($SSH_AUTH_SOCK) | ID=SOCKET | ID=KEYFILE[,KEYFILE...] (repeatable)', collect, [])
     .action(async (context: string, options: BuildCommandOptions) => {
       await runBuild(program, context, options);
@@ -78,9 +80,8 @@ async function parsePairs(values: readonly string[], flag: string, fromEnv: bool
 }
 
 async function runBuild(program: Command, contextDir: string, options: BuildCommandOptions): Promise<void> {
-  const [{ writeFile }, path, { BuildError }, oci, progress, solve, { resolveStateRoot }, { openStore }] = await Promise.all([
+  const [{ writeFile }, { BuildError }, oci, progress, solve, { resolveStateRoot }, { openStore }] = await Promise.all([
     import('node:fs/promises'),
-    import('node:path'),
     import('../../errors/index.js'),
     import('../../oci/index.js'),
     import('../progress/index.js'),
@@ -125,7 +126,9 @@ async function runBuild(program: Command, contextDir: string, options: BuildComm
     usage(`invalid SOURCE_DATE_EPOCH ${JSON.stringify(epochText)}`, 'give seconds since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct)');
   }
 
-  const { file, text: dockerfile, fromStdin } = await readDockerfileInput(contextDir, options.file, {
+  const { parseBuildContextOptions } = await import('../build-context-options.js');
+  const namedContexts = parseBuildContextOptions(options.buildContext);
+  const input = await readBuildInput(contextDir, options.file, {
     contextHint: 'give the build context directory as the last argument',
   });
 
@@ -159,9 +162,11 @@ async function runBuild(program: Command, contextDir: string, options: BuildComm
   try {
     const result = await solve.build(
       {
-        dockerfile,
-        dockerfilePath: fromStdin ? file : path.resolve(file),
-        contextDir,
+        dockerfile: input.text,
+        dockerfilePath: input.dockerfilePath,
+        contextDir: input.contextDir,
+        ...(namedContexts.size > 0 ? { namedContexts } : {}),
+        ...(input.fromArchive ? { contextFromArchive: true } : {}),
         buildArgs,
         labels,
         network,
@@ -193,5 +198,6 @@ async function runBuild(program: Command, contextDir: string, options: BuildComm
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    await input.release();
   }
 }

@@ -24,3 +24,5 @@ export { resolveGitSource, gitSourceSettings } from './git-resolve.js';
 export type { GitSourceSettings, ResolvedGitSource } from './git-resolve.js';
 export { checkoutGitSource } from './git-source.js';
 export type { CheckoutGitOptions, GitCheckout } from './git-source.js';
+export { sniffContextArchive, unpackContextArchive } from './context-archive.js';
+export type { ArchiveCompression } from './decompress.js';
