@@ -1,4 +1,6 @@
 import { lstat, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +149,29 @@ describe.skipIf(!available)('resolving and checking out a git source served over
   it('a --checksum prefix that matches is accepted', async () => {
     const checkout = await checkoutGitSource(`${url}#main`, { dir: await scratch(), checksum: second.slice(0, 10) });
     expect(checkout.commit).toBe(second);
+  });
+
+  it('a dumb HTTP server (static files, no shallow fetches) is cloned in full', async () => {
+    git(join(server.root, 'app.git'), 'update-server-info');
+    const files = createServer((req, res) => {
+      const path = join(server.root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+      readFile(path).then(
+        (body) => res.end(body),
+        () => {
+          res.writeHead(404);
+          res.end();
+        },
+      );
+    });
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    try {
+      const dumb = `http://127.0.0.1:${String((files.address() as AddressInfo).port)}/app.git`;
+      const checkout = await checkoutGitSource(`${dumb}#old`, { dir: await scratch() });
+      expect(checkout.commit).toBe(first);
+      expect(await readFile(join(checkout.root, 'README.md'), 'utf8')).toBe('one\n');
+    } finally {
+      await new Promise((resolve) => files.close(resolve));
+    }
   });
 
   it('a repository that is not there fails without showing the credentials of its URL', async () => {
