@@ -1,4 +1,4 @@
-import { chmod, lstat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { git, gitServerAvailable, makeServedRepo, startGitHttpServer } from '../../../test/support/git-http-server.js';
@@ -31,6 +31,7 @@ describe.skipIf(!gitServerAvailable())('ADD of a git repository (host git, a ser
   }, 60_000);
   afterAll(async () => {
     await server.close();
+    await rm(work, { recursive: true, force: true });
   });
   beforeEach(async () => {
     ({ path: destRoot, remove: removeDest } = await tempDir());
