@@ -12,7 +12,7 @@ import { e2eUnavailable, ensureBaseImages } from './support/e2e-env.js';
 
 const reason = await e2eUnavailable();
 if (reason !== undefined) console.warn(`end-to-end build tests (scenarios) skipped: ${reason}`);
-const SCENARIOS = join(REPO, '..', 'shared', 'scenarios');
+const SCENARIOS = join(REPO, 'test', 'corpus', 'scenarios');
 
 async function contextWith(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'stagecraft-e2e-'));
