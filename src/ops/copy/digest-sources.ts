@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Digest } from '../../oci/index.js';
 import { toDigest } from '../../oci/index.js';
@@ -22,13 +21,15 @@ export interface DigestCopySourcesOptions {
 const SMALL_FILE_BYTES = 1 << 20;
 
 /**
- * The sha256 of a file: read in one call when `size` says it is small, else streamed in 1 MiB
- * chunks (never more than that in memory).
+ * The sha256 of a file: read with one direct call when `size` says it is small (its pages are
+ * usually cached; a thread-pool round trip per file costs more than the read), else streamed in
+ * 1 MiB chunks (never more than that in memory).
  */
 export async function sha256File(path: string, options: { readonly size?: number; readonly signal?: AbortSignal } = {}): Promise<string> {
   const hash = createHash('sha256');
   if (options.size !== undefined && options.size <= SMALL_FILE_BYTES) {
-    hash.update(await readFile(path, options.signal !== undefined ? { signal: options.signal } : {}));
+    options.signal?.throwIfAborted();
+    hash.update(readFileSync(path));
   } else {
     const stream = createReadStream(path, { highWaterMark: SMALL_FILE_BYTES });
     await pipeline(stream, hash, options.signal !== undefined ? { signal: options.signal } : {});
