@@ -1,12 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { commandDefinitions } from './commands/index.js';
 import { ExitCode, formatError } from './report-error.js';
+import { stagecraftVersion } from './version.js';
 
 /** Builds the command tree. Each command module only declares its flags; its work loads lazily. */
 export function createProgram(): Command {
   const program = new Command('stagecraft')
     .description('A daemonless container image builder')
     .option('--root <dir>', 'state directory (env STAGECRAFT_ROOT)')
+    .addHelpText('after', '\n`stagecraft --version` prints the version.')
     .showHelpAfterError()
     .exitOverride();
   for (const define of commandDefinitions) define(program);
@@ -14,6 +16,11 @@ export function createProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // Only as the first argument: later, `--version` belongs to the command (`run IMAGE node --version`).
+  if (argv[0] === '--version') {
+    process.stdout.write(`stagecraft version ${stagecraftVersion()}\n`);
+    return;
+  }
   const program = createProgram();
   try {
     await program.parseAsync([...argv], { from: 'user' });
