@@ -24,7 +24,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createStagecraftBuilder, missingBaseImages, snapshotStagecraft } from './lib/builder-stagecraft.mjs';
+import { createStagecraftBuilder, invocation, missingBaseImages, snapshotStagecraft } from './lib/builder-stagecraft.mjs';
 import { median } from './lib/report.mjs';
 import { lastLines, runChecked, stopRunningChildren } from './lib/run-measured.mjs';
 import { removeTree } from './lib/temp-dirs.mjs';
@@ -172,7 +172,7 @@ async function main() {
     if ((await missingBaseImages(stagecraft.bin, options.baseRoot, [BASE_IMAGE])).length > 0) {
       log(`${BASE_IMAGE} missing in ${options.baseRoot}: making it with stagecraft bootstrap (minutes)`);
       await mkdir(options.baseRoot, { recursive: true });
-      await runChecked(process.execPath, [stagecraft.bin, '--root', options.baseRoot, 'bootstrap', '--with-host-ca-certificates', '--quiet', BASE_IMAGE]);
+      await runChecked(...invocation(stagecraft.bin, ['--root', options.baseRoot, 'bootstrap', '--with-host-ca-certificates', '--quiet', BASE_IMAGE]));
     }
     builder = createStagecraftBuilder({ tmp, baseRoot: options.baseRoot, baseImages: [BASE_IMAGE], stagecraft, log });
     const setup = await builder.setup();

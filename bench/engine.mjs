@@ -18,7 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createBuildahBuilder } from './lib/builder-buildah.mjs';
 import { createBuildkitBuilder } from './lib/builder-buildkit.mjs';
-import { createStagecraftBuilder, missingBaseImages, snapshotStagecraft } from './lib/builder-stagecraft.mjs';
+import { createStagecraftBuilder, invocation, missingBaseImages, snapshotStagecraft } from './lib/builder-stagecraft.mjs';
 import { BUILDERS, evaluateTargets, formatMarkdown, megabytes, seconds, summarizeCell } from './lib/report.mjs';
 import { lastLines, loadAverage, readCpuTimes, runChecked, stopRunningChildren } from './lib/run-measured.mjs';
 import { defineScenarios } from './lib/scenarios.mjs';
@@ -86,7 +86,7 @@ async function ensureBaseImages(options, bin) {
   if (missing.length === 0) return;
   log(`base images missing in ${options.baseRoot}: ${missing.join(', ')}; making them with stagecraft bootstrap (minutes)`);
   await mkdir(options.baseRoot, { recursive: true });
-  await runChecked(process.execPath, [bin, '--root', options.baseRoot, 'bootstrap', '--with-host-ca-certificates', '--quiet', ...missing]);
+  await runChecked(...invocation(bin, ['--root', options.baseRoot, 'bootstrap', '--with-host-ca-certificates', '--quiet', ...missing]));
 }
 
 function recordOf(result) {
@@ -158,7 +158,7 @@ async function main() {
     if (stagecraft.bin === undefined) throw new Error(`stagecraft: ${stagecraft.reason}`);
     await ensureBaseImages(options, stagecraft.bin);
     const basesArchive = join(tmp, 'bases.tar');
-    await runChecked(process.execPath, [stagecraft.bin, '--root', options.baseRoot, 'save', '-o', basesArchive, ...BASE_IMAGES]);
+    await runChecked(...invocation(stagecraft.bin, ['--root', options.baseRoot, 'save', '-o', basesArchive, ...BASE_IMAGES]));
     const shared = { tmp, baseRoot: options.baseRoot, basesArchive, baseImages: BASE_IMAGES, dockerHost: options.dockerHost, stagecraft, log };
     const factories = { stagecraft: createStagecraftBuilder, buildkit: createBuildkitBuilder, buildah: createBuildahBuilder };
     for (const { name } of BUILDERS) {

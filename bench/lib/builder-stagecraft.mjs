@@ -32,25 +32,34 @@ export async function snapshotStagecraft(tmp) {
   await mkdir(join(app, 'bin'), { recursive: true });
   await mkdir(join(app, 'bench', 'lib'), { recursive: true });
   await cp(join(repo, 'dist'), join(app, 'dist'), { recursive: true });
-  await cp(join(repo, 'bin', 'stagecraft'), join(app, 'bin', 'stagecraft'));
+  await cp(join(repo, 'bin'), join(app, 'bin'), { recursive: true });
   await cp(join(repo, 'package.json'), join(app, 'package.json'));
   await cp(join(repo, 'bench', 'lib', 'stagecraft-cli.mjs'), join(app, 'bench', 'lib', 'stagecraft-cli.mjs'));
   await symlink(join(repo, 'node_modules'), join(app, 'node_modules'));
   const commit = (await runChecked('git', ['-C', repo, 'describe', '--always', '--dirty'], { allowFailure: true })).stdout.trim();
   const bin = join(app, 'bin', 'stagecraft');
-  const help = await runChecked(process.execPath, [bin, 'build', '--help'], { allowFailure: true });
+  const help = await runChecked(...invocation(bin, ['build', '--help']), { allowFailure: true });
   if (help.code === 0) return { entry: bin, bin, via: 'bin/stagecraft', commit };
   const fallback = join(app, 'bench', 'lib', 'stagecraft-cli.mjs');
-  const again = await runChecked(process.execPath, [fallback, 'build', '--help'], { allowFailure: true });
+  const again = await runChecked(...invocation(fallback, ['build', '--help']), { allowFailure: true });
   if (again.code === 0) return { entry: fallback, bin, via: 'bench/lib/stagecraft-cli.mjs (build is not wired into bin/stagecraft)', commit };
   return { reason: `the compiled CLI does not start: ${(help.stderr || again.stderr).trim().split('\n')[0]}` };
+}
+
+/**
+ * How to start a CLI entry: bin/stagecraft is a shell launcher (it picks node's start-up snapshot
+ * when it can), so it is executed itself; a .mjs entry is run by this node.
+ * @returns {[string, string[]]}
+ */
+export function invocation(entry, args) {
+  return entry.endsWith('.mjs') ? [process.execPath, [entry, ...args]] : [entry, args];
 }
 
 export function createStagecraftBuilder({ tmp, baseRoot, baseImages, stagecraft, log }) {
   const template = join(tmp, 'sc-template');
   const work = join(tmp, 'sc-root');
   let entry;
-  const cli = (root, args, options = {}) => runChecked(process.execPath, [entry, '--root', root, ...args], options);
+  const cli = (root, args, options = {}) => runChecked(...invocation(entry, ['--root', root, ...args]), options);
 
   return {
     name: 'stagecraft',
@@ -78,10 +87,10 @@ export function createStagecraftBuilder({ tmp, baseRoot, baseImages, stagecraft,
       await runChecked('cp', ['-al', template, work]);
     },
     async build({ contextDir, tag, output }) {
-      const args = [entry, '--root', work, 'build', '--progress', 'json', '-t', tag];
+      const args = ['--root', work, 'build', '--progress', 'json', '-t', tag];
       if (output !== undefined) args.push('--output', output);
       args.push(contextDir);
-      const run = await runMeasured(process.execPath, args, { tmp });
+      const run = await runMeasured(...invocation(entry, args), { tmp });
       const progress = parseStagecraftJson(run.stdout);
       return { run, progress, log: run.stderr + filterLogs(run.stdout) };
     },
@@ -111,7 +120,7 @@ function filterLogs(jsonLines) {
 /** The base images missing from a stagecraft root, by asking `images` (a CLI that fails is an error, not "missing"). */
 export async function missingBaseImages(bin, baseRoot, refs) {
   if (!existsSync(join(baseRoot, 'layout.json'))) return [...refs];
-  const listed = await runChecked(process.execPath, [bin, '--root', baseRoot, 'images']);
+  const listed = await runChecked(...invocation(bin, ['--root', baseRoot, 'images']));
   const have = new Set(
     listed.stdout
       .split('\n')
