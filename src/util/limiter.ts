@@ -4,7 +4,19 @@ export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 export function createLimiter(limit: number): Limiter {
   const max = Math.max(1, Math.floor(limit));
   let running = 0;
-  const waiting: (() => void)[] = [];
+  // a queue read from `head` on: Array#shift moves every waiting entry (thousands for a big COPY)
+  let waiting: (() => void)[] = [];
+  let head = 0;
+  const next = (): void => {
+    const go = waiting[head];
+    if (go === undefined) return;
+    waiting[head++] = undefined as unknown as () => void;
+    if (head > 1024 && head * 2 > waiting.length) {
+      waiting = waiting.slice(head);
+      head = 0;
+    }
+    go();
+  };
   return async <T>(task: () => Promise<T>): Promise<T> => {
     if (running >= max) await new Promise<void>((go) => waiting.push(go));
     running++;
@@ -12,7 +24,7 @@ export function createLimiter(limit: number): Limiter {
       return await task();
     } finally {
       running--;
-      waiting.shift()?.();
+      next();
     }
   };
 }
