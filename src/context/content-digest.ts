@@ -72,11 +72,8 @@ export class ContextDigester {
    * CONTEXT_UNREADABLE rather than a wrong digest.
    */
   async hashFile(path: string, stat: FileStatKey, options: { readonly signal?: AbortSignal } = {}): Promise<string> {
-    const cached = this.cache.lookup(path, stat);
-    if (cached !== undefined) {
-      this.reused++;
-      return cached;
-    }
+    const cached = this.cachedHash(path, stat);
+    if (cached !== undefined) return cached;
     const key = `${path}\0${stat.ino.toString()}\0${stat.mtimeNs.toString()}\0${String(stat.size)}`;
     let pending = this.inFlight.get(key);
     if (pending === undefined) {
@@ -88,6 +85,16 @@ export class ContextDigester {
       );
     }
     return pending;
+  }
+
+  /**
+   * The digest the stat cache holds for `path` when its stat still matches (and is not racy), with
+   * no I/O and no promise: a rebuild of an unchanged context answers every file this way.
+   */
+  cachedHash(path: string, stat: FileStatKey): string | undefined {
+    const cached = this.cache.lookup(path, stat);
+    if (cached !== undefined) this.reused++;
+    return cached;
   }
 
   /** Digests of every regular file of a context listing (listContextFiles), by path. */

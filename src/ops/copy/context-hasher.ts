@@ -1,6 +1,7 @@
 import type { ContextDigester } from '../../context/digest-index.js';
 import type { FileHasher } from './digest-sources.js';
 import { readingFileHasher } from './digest-sources.js';
+import type { SelectedSource, SourceEntry } from './selection.js';
 
 /**
  * A FileHasher for sources read from the build context: files are hashed through the context's
@@ -8,9 +9,11 @@ import { readingFileHasher } from './digest-sources.js';
  * changed. Sources from elsewhere (staged files) are read directly.
  */
 export function contextFileHasher(digester: ContextDigester): FileHasher {
-  return (source, entry, options) => {
-    if (source.root !== digester.root) return readingFileHasher(source, entry, options);
-    const rel = [source.resolved, entry.rel].filter((part) => part !== '').join('/');
-    return digester.hashFile(rel, entry, options);
-  };
+  const relOf = (source: SelectedSource, entry: SourceEntry): string =>
+    source.resolved === '' ? entry.rel : entry.rel === '' ? source.resolved : `${source.resolved}/${entry.rel}`;
+  const hasher = (source: SelectedSource, entry: SourceEntry, options: { readonly signal?: AbortSignal }): Promise<string> =>
+    source.root !== digester.root ? readingFileHasher(source, entry, options) : digester.hashFile(relOf(source, entry), entry, options);
+  const known = (source: SelectedSource, entry: SourceEntry): string | undefined =>
+    source.root !== digester.root ? undefined : digester.cachedHash(relOf(source, entry), entry);
+  return Object.assign(hasher, { known });
 }

@@ -8,7 +8,11 @@ import { entryHostPath } from './selection.js';
 import type { SelectedSource, SourceEntry } from './selection.js';
 
 /** The sha256 (hex) of a regular file's content. */
-export type FileHasher = (source: SelectedSource, entry: SourceEntry, options: { readonly signal?: AbortSignal }) => Promise<string>;
+export interface FileHasher {
+  (source: SelectedSource, entry: SourceEntry, options: { readonly signal?: AbortSignal }): Promise<string>;
+  /** The digest when it is known without reading (a stat cache hit), else undefined. */
+  readonly known?: (source: SelectedSource, entry: SourceEntry) => string | undefined;
+}
 
 export interface DigestCopySourcesOptions {
   /** How file contents are hashed: the build context passes its stat-cached ContextDigester. */
@@ -52,15 +56,21 @@ export async function digestCopySources(selection: readonly SelectedSource[], op
   const hashFile = options.hashFile ?? readingFileHasher;
   const limit = createLimiter(options.concurrency ?? 8);
   const signal = options.signal;
-  const contents = await Promise.all(
-    selection.map((source) =>
-      Promise.all(
-        source.entries.map((entry) =>
-          entry.type === 'file' ? limit(() => hashFile(source, entry, signal !== undefined ? { signal } : {})) : Promise.resolve(''),
-        ),
-      ),
-    ),
-  );
+  const hashOptions = signal !== undefined ? { signal } : {};
+  // known digests are taken directly; only the others cost a promise (and a read)
+  const contents: string[][] = [];
+  const reads: Promise<void>[] = [];
+  selection.forEach((source, s) => {
+    const row: string[] = new Array<string>(source.entries.length).fill('');
+    contents[s] = row;
+    source.entries.forEach((entry, e) => {
+      if (entry.type !== 'file') return;
+      const known = hashFile.known?.(source, entry);
+      if (known !== undefined) row[e] = known;
+      else reads.push(limit(() => hashFile(source, entry, hashOptions)).then((digest) => void (row[e] = digest)));
+    });
+  });
+  await Promise.all(reads);
   const hash = createHash('sha256');
   selection.forEach((source, s) => {
     hash.update(`source\0${source.path}\0${source.contents ? 'contents' : 'self'}\n`);

@@ -15,12 +15,8 @@ export interface WalkFilters {
   readonly signal?: AbortSignal;
 }
 
-function owned(stat: SourceStat, rootOwned: boolean): SourceStat {
-  return rootOwned ? { ...stat, uid: 0, gid: 0 } : stat;
-}
-
 export function toEntry(rel: string, stat: SourceStat, rootOwned: boolean): SourceEntry {
-  return { ...owned(stat, rootOwned), rel };
+  return rootOwned ? { ...stat, uid: 0, gid: 0, rel } : { ...stat, rel };
 }
 
 /**
@@ -49,36 +45,62 @@ export function mayIncludeBelow(dir: string, include: PatternMatcher): boolean {
   });
 }
 
+/** Entries listed between two turns of the event loop (so a huge walk does not starve the rest of the build). */
+const ENTRIES_PER_TURN = 4096;
+
 /**
  * Lists everything inside the directory `base` (a resolved path of `tree`) the way fsutil's copier
  * visits it: symlinks are not followed, an included directory brings all it holds (unless
  * excluded), and a directory that is not itself included appears only as the parent of something
  * that is. Entries come parents first, names in byte order.
+ *
+ * The walk uses direct (synchronous) stats: a promise per name through a limiter cost more than
+ * the stat itself (a 5,000-file context: ~150 ms of promises and garbage for ~30 ms of stats). It
+ * yields to the event loop every few thousand entries and checks the abort signal there.
  */
 export async function walkSourceDir(tree: SourceTree, base: string, filters: WalkFilters): Promise<SourceEntry[]> {
   const hostRel = (rel: string): string => (base === '' ? rel : rel === '' ? base : `${base}/${rel}`);
-
-  const visit = async (dir: string, dirIncluded: boolean): Promise<SourceEntry[]> => {
+  const out: SourceEntry[] = [];
+  let sinceTurn = 0;
+  const turn = async (): Promise<void> => {
     filters.signal?.throwIfAborted();
-    const names = await filters.limit(() => tree.readdir(hostRel(dir)));
-    const children = await Promise.all(
-      names.map(async (name): Promise<SourceEntry[]> => {
-        const rel = dir === '' ? name : `${dir}/${name}`;
-        const stat = await filters.limit(() => tree.lstat(hostRel(rel)));
-        if (stat === undefined) return []; // vanished meanwhile
-        let included = dirIncluded || (filters.include?.matches(rel) ?? true);
-        const excluded = filters.exclude?.matches(rel) ?? false;
-        if (excluded) included = false;
-        if (stat.type !== 'dir') return included ? [toEntry(rel, stat, filters.rootOwned)] : [];
-        if (included) return [toEntry(rel, stat, filters.rootOwned), ...(await visit(rel, filters.include !== undefined))];
-        // not included itself: look inside only if something below can still be included
-        if (excluded && !(filters.exclude?.hasExclusions ?? false)) return [];
-        if (!excluded && filters.include !== undefined && !mayIncludeBelow(rel, filters.include)) return [];
-        const below = await visit(rel, false);
-        return below.length === 0 ? [] : [toEntry(rel, stat, filters.rootOwned), ...below];
-      }),
-    );
-    return children.flat();
+    if (++sinceTurn < ENTRIES_PER_TURN) return;
+    sinceTurn = 0;
+    await new Promise<void>((go) => setImmediate(go));
+    filters.signal?.throwIfAborted();
   };
-  return visit('', false);
+
+  /** Appends what `dir` holds to `out`; returns whether it appended anything. */
+  const visit = async (dir: string, dirIncluded: boolean): Promise<boolean> => {
+    filters.signal?.throwIfAborted();
+    const before = out.length;
+    for (const name of tree.readdirSync(hostRel(dir))) {
+      await turn();
+      const rel = dir === '' ? name : `${dir}/${name}`;
+      const stat = tree.lstatSync(hostRel(rel));
+      if (stat === undefined) continue; // vanished meanwhile
+      let included = dirIncluded || (filters.include?.matches(rel) ?? true);
+      const excluded = filters.exclude?.matches(rel) ?? false;
+      if (excluded) included = false;
+      if (stat.type !== 'dir') {
+        if (included) out.push(toEntry(rel, stat, filters.rootOwned));
+        continue;
+      }
+      if (included) {
+        out.push(toEntry(rel, stat, filters.rootOwned));
+        await visit(rel, filters.include !== undefined);
+        continue;
+      }
+      // not included itself: look inside only if something below can still be included
+      if (excluded && !(filters.exclude?.hasExclusions ?? false)) continue;
+      if (!excluded && filters.include !== undefined && !mayIncludeBelow(rel, filters.include)) continue;
+      // listed only as the parent of what it holds: put it in place, take it out if nothing follows
+      const at = out.length;
+      out.push(toEntry(rel, stat, filters.rootOwned));
+      if (!(await visit(rel, false))) out.length = at;
+    }
+    return out.length > before;
+  };
+  await visit('', false);
+  return out;
 }
