@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { BuildError } from '../errors/index.js';
 import { runCommand } from './run-command.js';
 
@@ -8,11 +7,14 @@ function unescapeMountPath(text: string): string {
   return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 }
 
-/** The mount points of this process's mount namespace, from /proc/self/mountinfo. */
+/**
+ * The mount points of this process's mount namespace, from /proc/self/mountinfo (read directly:
+ * a kernel-made file of a few kilobytes, read at least twice per snapshot).
+ */
 export async function listMountPoints(): Promise<string[]> {
   let text: string;
   try {
-    text = await readFile('/proc/self/mountinfo', 'utf8');
+    text = await Promise.resolve().then(() => readFileSync('/proc/self/mountinfo', 'utf8'));
   } catch {
     return [];
   }

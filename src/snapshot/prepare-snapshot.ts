@@ -10,6 +10,7 @@ import { recordDirIdentities, writeCopyDiff } from './copy-diff.js';
 import { mergeLayersByCopy } from './copy-merge.js';
 import { mountOverlay, overlayFeatureOptions, planOverlayMount, unmount } from './mounts.js';
 import { overlaySupport } from './overlay-probe.js';
+import { readXattrs } from './xattrs.js';
 
 /** Which snapshotter: overlayfs, the copying fallback, or overlayfs where it works (the default). */
 export type SnapshotterChoice = SnapshotKind | 'auto';
@@ -129,7 +130,11 @@ export async function prepareSnapshot(lowerDirs: readonly string[], options: Pre
       }
       committed = true;
       if (kind === 'overlay') {
-        await unmount(record.rootfs);
+        // overlayfs leaves the upper directory as it is at unmount: its xattrs are read meanwhile
+        const xattrs = readXattrs(upperDir).then((read) => read.table);
+        const [unmounted] = await Promise.allSettled([unmount(record.rootfs), xattrs]);
+        if (unmounted.status === 'rejected') throw unmounted.reason;
+        return commitDiffDir(store, upperDir, { ...commitOptions, xattrs });
       } else {
         await mkdir(upperDir);
         await writeCopyDiff(record.rootfs, lowers, upperDir, {
@@ -143,7 +148,7 @@ export async function prepareSnapshot(lowerDirs: readonly string[], options: Pre
     release() {
       released ??= (async () => {
         try {
-          await removeActiveSnapshot(root, record.id);
+          await removeActiveSnapshot(root, record.id, { direct: kind === 'overlay' });
           live.delete(snapshot);
         } catch (err) {
           released = undefined; // let a later call try again

@@ -1,4 +1,5 @@
-import { link, open, readFile, stat, unlink } from 'node:fs/promises';
+import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { open, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
 import { isErrno, randomSuffix, sleep, storeWriteError, tempPathFor, unlinkQuietly } from './fs-util.js';
@@ -23,6 +24,10 @@ import { currentOwner, isOwnerAlive } from './owner.js';
  *
  * The lock is held briefly by metadata updates (tags, image records, leases) and for the whole of a
  * prune, so that a prune never deletes a blob that a writer has just claimed.
+ *
+ * Taking, checking and dropping the lock file use direct (synchronous) calls: each is a small
+ * metadata operation, and a round trip through libuv's thread pool per call made one uncontended
+ * lock cost about ten of them, on every cache record, lease and blob a build writes.
  */
 
 const BREAK_STALE_MS = 30_000;
@@ -78,6 +83,14 @@ export interface LockOptions {
   /** What the lock is for; shown to a waiter that times out. */
   readonly purpose?: string;
   readonly timeoutMs?: number | undefined;
+}
+
+function unlinkSyncQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw err;
+  }
 }
 
 export class StoreLock {
@@ -143,12 +156,7 @@ export class StoreLock {
     const text = JSON.stringify(record);
     const temp = tempPathFor(this.path);
     try {
-      const handle = await open(temp, 'wx');
-      try {
-        await handle.writeFile(text);
-      } finally {
-        await handle.close();
-      }
+      writeFileSync(temp, text, { flag: 'wx' });
     } catch (err) {
       await unlinkQuietly(temp).catch(() => false);
       throw storeWriteError(this.path, err, 'take the store lock');
@@ -159,12 +167,12 @@ export class StoreLock {
       for (;;) {
         options.signal?.throwIfAborted();
         try {
-          await link(temp, this.path);
+          linkSync(temp, this.path);
           return () => this.release(record.token);
         } catch (err) {
           if (!isErrno(err, 'EEXIST')) throw err;
         }
-        const holder = await this.readHolder();
+        const holder = this.readHolder();
         if (holder !== undefined && (await this.isStale(holder))) {
           await this.breakStale(holder.text);
           continue;
@@ -180,18 +188,21 @@ export class StoreLock {
         delay = Math.min(delay * 2, 50);
       }
     } finally {
-      await unlinkQuietly(temp);
+      unlinkSyncQuietly(temp);
     }
   }
 
-  private async release(token: string): Promise<void> {
-    const holder = await this.readHolder();
-    if (holder?.record?.token === token) await unlinkQuietly(this.path);
+  private release(token: string): Promise<void> {
+    return Promise.resolve().then(() => {
+      const holder = this.readHolder();
+      if (holder?.record?.token === token) unlinkSyncQuietly(this.path);
+    });
   }
 
-  private async readHolder(): Promise<{ text: string; record: LockRecord | undefined; mtimeMs: number } | undefined> {
+  private readHolder(): { text: string; record: LockRecord | undefined; mtimeMs: number } | undefined {
     try {
-      const [text, info] = await Promise.all([readFile(this.path, 'utf8'), stat(this.path)]);
+      const text = readFileSync(this.path, 'utf8');
+      const info = statSync(this.path);
       return { text, record: parseRecord(text), mtimeMs: info.mtimeMs };
     } catch (err) {
       if (isErrno(err, 'ENOENT')) return undefined;
@@ -221,7 +232,7 @@ export class StoreLock {
       return;
     }
     try {
-      const now = await this.readHolder();
+      const now = this.readHolder();
       if (now?.text === staleText) await unlink(this.path);
     } finally {
       await unlinkQuietly(this.breakPath);
