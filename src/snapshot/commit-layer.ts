@@ -10,6 +10,7 @@ import { writeTar } from '../tar/index.js';
 import { directoryLayerEntries } from './directory-layer.js';
 import { layerFsDir } from './layout.js';
 import { isDirectory, makeLayerTemp, publishLayerDir } from './unpack-layer.js';
+import type { XattrTable } from './xattrs.js';
 
 export interface CommitOptions {
   /**
@@ -25,6 +26,8 @@ export interface CommitOptions {
    */
   readonly keepUnpacked?: boolean;
   readonly signal?: AbortSignal;
+  /** The diff directory's xattrs, when the caller already started reading them. */
+  readonly xattrs?: Promise<XattrTable>;
 }
 
 export interface CommitResult {
@@ -61,6 +64,7 @@ export async function commitDiffDir(store: Store, diffDir: string, options: Comm
   const { signal, lease, clampMtime } = options;
   const entries = directoryLayerEntries(diffDir, {
     mode: 'overlay-diff',
+    ...(options.xattrs !== undefined ? { xattrs: options.xattrs } : {}),
     ...(clampMtime !== undefined ? { clampMtime } : {}),
     ...(signal !== undefined ? { signal } : {}),
   });

@@ -20,6 +20,8 @@ export interface DirectoryLayerOptions {
   /** Clamp every mtime to at most this (seconds since the epoch): SOURCE_DATE_EPOCH. */
   readonly clampMtime?: number;
   readonly signal?: AbortSignal;
+  /** The tree's xattrs when the caller already started reading them (readXattrs of `root`). */
+  readonly xattrs?: Promise<XattrTable>;
 }
 
 /** xattrs carried into layers; overlayfs' own `trusted.overlay.*` ones never are. */
@@ -55,7 +57,7 @@ function isWhiteoutDevice(stats: Stats): boolean {
  * directories, long and non-ASCII names, and the `security.capability` / `user.*` xattrs.
  */
 export async function* directoryLayerEntries(root: string, options: DirectoryLayerOptions): AsyncGenerator<TarEntry> {
-  const { table } = await readXattrs(root);
+  const table = await (options.xattrs ?? readXattrs(root).then((read) => read.table));
   const seenInodes = new Map<string, string>();
   yield* walk(root, '', table, seenInodes, options);
 }

@@ -1,9 +1,11 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline as pipelineStreams } from 'node:stream/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
@@ -131,6 +133,8 @@ const EXPECTED_COMMIT = [
 
 const kinds: SnapshotKind[] = ['overlay', 'copy'];
 
+const run = promisify(execFile);
+
 describe.runIf(isRoot).each(kinds)('%s snapshots', (kind) => {
   const skip = (): boolean => {
     if (kind === 'overlay' && !overlay) return true;
@@ -216,6 +220,32 @@ describe.runIf(isRoot).each(kinds)('%s snapshots', (kind) => {
     ]);
     expect(await readdir(outside)).toEqual(['target']);
     expect(await readFile(join(outside, 'target'), 'utf8')).toBe('host file');
+  });
+
+  it("carries the changed files' xattrs into the layer (user.*, security.capability), never overlay's own", async () => {
+    if (skip()) return;
+    const snapshot = await prepare(await stack(), kind);
+    await mkdir(join(snapshot.rootfs, 'caps'), { recursive: true });
+    await writeFile(join(snapshot.rootfs, 'caps', 'tool'), 'binary');
+    await run('setfattr', ['-n', 'user.note', '-v', 'kept', join(snapshot.rootfs, 'caps', 'tool')]);
+    // cap_net_bind_service+ep, as setcap writes it (VFS_CAP_REVISION_2)
+    await run('setfattr', ['-n', 'security.capability', '-v', '0x0000000200040000000000000000000000000000', join(snapshot.rootfs, 'caps', 'tool')]);
+    const result = await snapshot.commit(store);
+    if (result === undefined) throw new Error('expected a layer');
+    const { extract } = await import('tar-stream');
+    const extractor = extract();
+    const pax = new Map<string, Record<string, string>>();
+    const consume = (async () => {
+      for await (const entry of extractor) {
+        pax.set(entry.header.name, entry.header.pax ?? {});
+        entry.resume();
+      }
+    })();
+    await Promise.all([pipelineStreams(await result.layer.openUncompressed(), extractor), consume]);
+    const tool = pax.get('caps/tool') ?? {};
+    expect(tool['SCHILY.xattr.user.note']).toBe('kept');
+    expect(Buffer.from(tool['SCHILY.xattr.security.capability'] ?? '', 'latin1').toString('hex')).toBe('0000000200040000000000000000000000000000');
+    for (const attrs of pax.values()) expect(Object.keys(attrs).filter((k) => k.includes('trusted.overlay'))).toEqual([]);
   });
 
   it('commits nothing when nothing changed', async () => {

@@ -1,5 +1,5 @@
 import { invariant } from '../errors/index.js';
-import { applyCopy } from '../ops/index.js';
+import { applyCopy, readSourceXattrs, selectionRoots } from '../ops/index.js';
 import type { CopyOp } from '../ops/index.js';
 import type { CommitResult } from '../snapshot/index.js';
 import type { LayerStepContext } from './layer-step.js';
@@ -34,13 +34,18 @@ export async function executeCopy(session: BuildSession, context: LayerStepConte
   const from = i.kind === 'copy' ? i.from : ({ kind: 'context' } as const);
   if (from.kind === 'context') {
     const source = from.name === undefined ? await session.context() : await session.namedContext(from.name);
+    const selection = sources.contextSelection;
+    // the sources' xattrs are read while the destination snapshot is mounted
+    const sourceXattrs = selection !== undefined ? readSourceXattrs(selectionRoots(selection)) : undefined;
+    sourceXattrs?.catch(() => undefined); // awaited by applyCopy; not left unhandled if the mount fails first
     return changeInSnapshot(session, target, async (rootfs) => {
       await applyCopy(
         {
           ...op,
           destRoot: rootfs,
           from: { root: source.root, kind: 'context', ...(source.ignore !== undefined ? { ignore: source.ignore } : {}) },
-          ...(sources.contextSelection !== undefined ? { selection: sources.contextSelection } : {}),
+          ...(selection !== undefined ? { selection } : {}),
+          ...(sourceXattrs !== undefined ? { sourceXattrs } : {}),
         },
         options,
       );

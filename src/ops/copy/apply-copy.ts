@@ -10,6 +10,7 @@ import { invalidCopyOption } from './copy-errors.js';
 import type { CopyCounters, CopySettings } from './copy-settings.js';
 import { copySource } from './copy-source.js';
 import { readSourceXattrs } from './copy-xattrs.js';
+import type { XattrsByPath } from './copy-xattrs.js';
 import { openDecompressed } from './decompress.js';
 import { detectArchive } from './detect-archive.js';
 import type { DownloadedFile } from './download-url.js';
@@ -56,6 +57,11 @@ export interface CopyOp {
   readonly unpack?: boolean | undefined;
   /** The local sources already selected (for the cache key): copied as they are, not looked up again. */
   readonly selection?: readonly SelectedSource[];
+  /**
+   * The xattrs of the selection's files when the caller started reading them early (for example
+   * while the destination was being mounted); otherwise they are read here.
+   */
+  readonly sourceXattrs?: Promise<XattrsByPath>;
   /** URLs already downloaded (for the cache key), by URL. */
   readonly downloads?: ReadonlyMap<string, DownloadedFile>;
   /** ADD --keep-git-dir: keep the `.git` directory of a git source. */
@@ -155,7 +161,7 @@ export async function applyCopy(op: CopyOp, options: ApplyCopyOptions = {}): Pro
       for (const source of selected) plan.push({ source, unpack: localUnpack });
     }
     const local = plan.filter((p) => classifySource(p.source.pattern) === 'path').map((p) => p.source);
-    settings = { ...settings, xattrs: await readSourceXattrs(local.flatMap((s) => (s.entries[0] === undefined ? [] : [entryHostPath(s, s.entries[0])]))) };
+    settings = { ...settings, xattrs: await (op.sourceXattrs ?? readSourceXattrs(selectionRoots(local))) };
     for (const inline of op.contents ?? []) plan.push({ source: await stageInlineFile(await stagingDir(), inline), unpack: false });
     if (plan.length > 1 && !dest.endsWith('/') && !dest.endsWith('/.')) {
       counters.warnings.push(`${String(plan.length)} sources copied to ${dest}, which does not end with /: each one was written over the one before`);
@@ -169,6 +175,11 @@ export async function applyCopy(op: CopyOp, options: ApplyCopyOptions = {}): Pro
     if (staging !== undefined) await rm(staging, { recursive: true, force: true });
   }
   return { filesCopied: counters.files, bytes: counters.bytes, warnings: counters.warnings };
+}
+
+/** The top path of each source (getfattr -R reads what is below). */
+export function selectionRoots(selection: readonly SelectedSource[]): string[] {
+  return selection.flatMap((s) => (s.entries[0] === undefined ? [] : [entryHostPath(s, s.entries[0])]));
 }
 
 function takeSelected(selection: SelectedSource[], written: string): SelectedSource[] {
