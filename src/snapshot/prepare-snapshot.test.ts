@@ -237,7 +237,7 @@ describe.runIf(isRoot).each(kinds)('%s snapshots', (kind) => {
     const pax = new Map<string, Record<string, string>>();
     const consume = (async () => {
       for await (const entry of extractor) {
-        pax.set(entry.header.name, entry.header.pax ?? {});
+        pax.set(entry.header.name, { ...(entry.header.pax as Record<string, string> | undefined) });
         entry.resume();
       }
     })();
