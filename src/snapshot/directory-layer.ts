@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
+import { sortByBytes } from '../util/byte-order.js';
 import type { TarEntry, TarEntryType } from '../tar/index.js';
 import { readXattrs } from './xattrs.js';
 import type { XattrTable } from './xattrs.js';
@@ -42,10 +43,6 @@ function entryType(stats: Stats): TarEntryType | undefined {
   return undefined; // sockets are not archived (as docker and BuildKit skip them)
 }
 
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
 function isWhiteoutDevice(stats: Stats): boolean {
   return stats.isCharacterDevice() && stats.rdev === 0;
 }
@@ -71,7 +68,7 @@ async function* walk(
 ): AsyncGenerator<TarEntry> {
   options.signal?.throwIfAborted();
   // metadata comes from the inode cache: direct calls cost microseconds, a thread-pool round trip far more
-  const names = readdirSync(join(root, relDir)).sort(compareBytes);
+  const names = sortByBytes(readdirSync(join(root, relDir)));
   for (const name of names) {
     const rel = relDir === '' ? name : `${relDir}/${name}`;
     const abs = join(root, rel);

@@ -1,5 +1,6 @@
 import type { ContainerConfig, HealthConfig } from '../oci/index.js';
 import type { PlannedInstruction } from '../plan/index.js';
+import { sortByBytes } from '../util/byte-order.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -167,7 +168,7 @@ const FIELD_ORDER: readonly (keyof ContainerConfig)[] = [
 
 /** Go writes a map's keys sorted (bytewise). */
 function sortedMap<T>(map: Readonly<Record<string, T>>): Record<string, T> {
-  const keys = Object.keys(map).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const keys = sortByBytes(Object.keys(map));
   return Object.fromEntries(keys.map((key) => [key, map[key] as T]));
 }
 

@@ -3,6 +3,7 @@ import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PatternMatcher } from '../../context/index.js';
 import type { ContextEntryType } from '../../context/index.js';
+import { sortByBytes } from '../../util/byte-order.js';
 import { errnoCode } from './copy-errors.js';
 
 /** What a copy knows about one path of a source tree (lstat: symlinks are described, not followed). */
@@ -53,20 +54,6 @@ export function toSourceStat(stats: BigIntStats, linkTarget: string | undefined)
     rdev: Number(stats.rdev),
     ...(linkTarget !== undefined ? { linkTarget } : {}),
   };
-}
-
-const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
-
-/** UTF-16 surrogates: only names with them sort differently by code unit than by UTF-8 byte. */
-const SURROGATE = /[\uD800-\uDFFF]/;
-
-/**
- * Names in UTF-8 byte order. That is code point order, which the default string sort (by UTF-16
- * code unit) already gives unless a name holds a character beyond U+FFFF; only then are names
- * compared as bytes (a Buffer per comparison made sorting 5,000 names cost more than stating them).
- */
-export function sortByBytes(names: string[]): string[] {
-  return names.some((name) => SURROGATE.test(name)) ? names.sort(byBytes) : names.sort();
 }
 
 /** Characters that make an ignore pattern more than a plain path. */

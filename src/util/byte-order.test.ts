@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortByBytes } from './source-tree.js';
+import { sortByBytes } from './byte-order.js';
 
 const byUtf8 = (names: string[]): string[] => [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 
