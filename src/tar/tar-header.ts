@@ -80,7 +80,8 @@ function encodeUstar(header: TarHeader, overrides: { name: string; linkname: str
   return block;
 }
 
-function padding(size: number): number {
+/** The zero bytes that pad `size` bytes of content to a whole block. */
+export function padding(size: number): number {
   const rest = size % BLOCK_SIZE;
   return rest === 0 ? 0 : BLOCK_SIZE - rest;
 }
@@ -119,11 +120,6 @@ export function encodeTarHeader(header: TarHeader): Buffer {
     { name: paxName, linkname: '', size: paxBody.length, type: 'x' },
   );
   return Buffer.concat([paxHeader, paxBody, Buffer.alloc(padding(paxBody.length)), ustar]);
-}
-
-/** Zero bytes that pad an entry's content of `size` bytes to a whole block. */
-export function contentPadding(size: number): Buffer {
-  return Buffer.alloc(padding(size));
 }
 
 /** The two zero blocks that end an archive. */

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { BLOCK_SIZE, encodeTarHeader, endOfArchive } from './tar-header.js';
+import { encodeTarHeader, endOfArchive, padding } from './tar-header.js';
 import type { TarHeader } from './tar-header.js';
 
 /** One archive entry: its header and, for a regular file, where its content comes from. */
@@ -136,8 +136,7 @@ export async function* writeTar(entries: AsyncIterable<TarEntry> | Iterable<TarE
       }
       if (written !== header.size) throw shrank(header.name, written, header.size);
     }
-    const pad = (BLOCK_SIZE - (header.size % BLOCK_SIZE)) % BLOCK_SIZE;
-    yield* batch.zeros(pad);
+    yield* batch.zeros(padding(header.size));
   }
   yield* batch.push(endOfArchive());
   const rest = batch.take();
