@@ -4,8 +4,6 @@ import { PatternMatcher } from '../../context/index.js';
 import { cleanPath } from '../../context/index.js';
 import { errnoCode, invalidCopyOption, sourceNotFound } from './copy-errors.js';
 import { compileGlob, containsWildcards, GlobSyntaxError, splitWildcards } from './go-glob.js';
-import { createLimiter } from '../../util/limiter.js';
-import type { Limiter } from '../../util/limiter.js';
 import type { SelectedSource, SourceEntry } from './selection.js';
 import { SourceTree } from './source-tree.js';
 import type { WalkFilters } from './walk-source.js';
@@ -27,8 +25,6 @@ export interface SelectCopySourcesOptions {
   readonly signal?: AbortSignal;
 }
 
-const MAX_PARALLEL_FS_CALLS = 64;
-
 function matcher(patterns: readonly string[] | undefined, flag: string): PatternMatcher | undefined {
   if (patterns === undefined || patterns.length === 0) return undefined;
   try {
@@ -44,7 +40,6 @@ function matcher(patterns: readonly string[] | undefined, flag: string): Pattern
 interface Context {
   readonly tree: SourceTree;
   readonly filters: WalkFilters;
-  readonly limit: Limiter;
 }
 
 /** The source at `path` (absolute, clean, as the user names it), its top-level symlinks followed. */
@@ -88,7 +83,7 @@ async function expandWildcard(ctx: Context, path: string): Promise<string[]> {
   const visit = async (rel: string, level: number): Promise<void> => {
     ctx.filters.signal?.throwIfAborted();
     const dir = [base, rel].filter((p) => p !== '').join('/');
-    const names = await ctx.limit(() => ctx.tree.readdir(dir));
+    const names = ctx.tree.readdirSync(dir);
     for (const name of names) {
       const child = rel === '' ? name : `${rel}/${name}`;
       if (glob.test(child)) {
@@ -96,7 +91,7 @@ async function expandWildcard(ctx: Context, path: string): Promise<string[]> {
         continue;
       }
       if (level + 1 >= depth) continue;
-      const stat = await ctx.limit(() => ctx.tree.lstat(`${dir === '' ? '' : dir + '/'}${name}`));
+      const stat = ctx.tree.lstatSync(`${dir === '' ? '' : dir + '/'}${name}`);
       if (stat?.type === 'dir') await visit(child, level + 1);
     }
   };
@@ -143,15 +138,13 @@ async function selectParents(ctx: Context, written: string, exclude: PatternMatc
 export async function selectCopySources(options: SelectCopySourcesOptions): Promise<SelectedSource[]> {
   const root = resolve(options.root);
   const tree = new SourceTree(root, options.ignore);
-  const limit = createLimiter(MAX_PARALLEL_FS_CALLS);
   const exclude = matcher(options.exclude, '--exclude');
   const filters: WalkFilters = {
     rootOwned: options.owner === 'root',
-    limit,
     ...(exclude !== undefined ? { exclude } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   };
-  const ctx: Context = { tree, filters, limit };
+  const ctx: Context = { tree, filters };
   const selected: SelectedSource[] = [];
   try {
     for (const written of options.patterns) {

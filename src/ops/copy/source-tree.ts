@@ -123,10 +123,6 @@ export class SourceTree {
     return sortByBytes(names);
   }
 
-  readdir(rel: string): Promise<string[]> {
-    return Promise.resolve().then(() => this.readdirSync(rel));
-  }
-
   /**
    * `rel` with every symlink on the way followed inside the root (an absolute target starts again
    * at the root, `..` stops there), as containerd's RootPath resolves it. With `followFinal`

@@ -1,6 +1,5 @@
 import type { PatternMatcher } from '../../context/index.js';
 import { compileGlob, GlobSyntaxError } from './go-glob.js';
-import type { Limiter } from '../../util/limiter.js';
 import type { SourceEntry } from './selection.js';
 import type { SourceStat, SourceTree } from './source-tree.js';
 
@@ -11,7 +10,6 @@ export interface WalkFilters {
   readonly exclude?: PatternMatcher;
   /** Gives each entry uid/gid 0 (the build context: BuildKit sends it without owners). */
   readonly rootOwned: boolean;
-  readonly limit: Limiter;
   readonly signal?: AbortSignal;
 }
 
