@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BuildError } from '../errors/index.js';
@@ -86,6 +87,17 @@ export function storeWriteError(path: string, err: unknown, what = 'write'): unk
           : 'check the disk holding the store',
     cause: err,
   });
+}
+
+/** Removes a file with a direct call; false if it was not there. */
+export function unlinkSyncQuietly(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw err;
+  }
 }
 
 /** Removes a file; false if it was not there. */

@@ -1,8 +1,8 @@
-import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { open, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
-import { isErrno, randomSuffix, sleep, storeWriteError, tempPathFor, unlinkQuietly } from './fs-util.js';
+import { isErrno, randomSuffix, sleep, storeWriteError, tempPathFor, unlinkQuietly, unlinkSyncQuietly } from './fs-util.js';
 import { currentOwner, isOwnerAlive } from './owner.js';
 
 /*
@@ -83,14 +83,6 @@ export interface LockOptions {
   /** What the lock is for; shown to a waiter that times out. */
   readonly purpose?: string;
   readonly timeoutMs?: number | undefined;
-}
-
-function unlinkSyncQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (err) {
-    if (!isErrno(err, 'ENOENT')) throw err;
-  }
 }
 
 export class StoreLock {
