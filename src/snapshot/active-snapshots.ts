@@ -55,8 +55,10 @@ export async function createActiveSnapshot(root: string, kind: SnapshotKind, low
  */
 export async function removeActiveSnapshot(root: string, id: string, options: { readonly direct?: boolean } = {}): Promise<void> {
   const dir = join(activeDir(root), id);
-  for (const point of await mountPointsUnder(dir)) await unmount(point);
-  const left = await mountPointsUnder(dir);
+  const mounted = await mountPointsUnder(dir);
+  for (const point of mounted) await unmount(point);
+  // looked at again only when something was unmounted (a committed snapshot is unmounted already)
+  const left = mounted.length > 0 ? await mountPointsUnder(dir) : [];
   if (left.length > 0) {
     throw new BuildError('SNAPSHOT_FAILED', `cannot remove snapshot ${id}: ${left.join(', ')} is still mounted`, { details: { id, mounted: left } });
   }
