@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 # output), docker-registry (a real registry for round-trip tests), debootstrap (base images without
 # Docker Hub), slirp4netns (port publishing for `stagecraft run`), attr (getfattr: overlayfs
 # whiteout and opaque-directory xattrs, which Node cannot read itself), zstd (test data), chromium
-# (renders the HTML report in its tests).
-packages=(runc skopeo umoci docker-registry debootstrap slirp4netns attr git ca-certificates xz-utils bzip2 zstd chromium)
+# (renders the HTML report in its tests), openssl (a test CA for the NODE_EXTRA_CA_CERTS test).
+packages=(runc skopeo umoci docker-registry debootstrap slirp4netns attr git ca-certificates openssl xz-utils bzip2 zstd chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

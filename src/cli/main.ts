@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { commandDefinitions } from './commands/index.js';
+import { adoptExtraCaCerts } from './extra-ca-certs.js';
 import { ExitCode, formatError } from './report-error.js';
 import { stagecraftVersion } from './version.js';
 
@@ -16,6 +17,7 @@ export function createProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  adoptExtraCaCerts();
   // Only as the first argument: later, `--version` belongs to the command (`run IMAGE node --version`).
   if (argv[0] === '--version') {
     process.stdout.write(`stagecraft version ${stagecraftVersion()}\n`);

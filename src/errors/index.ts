@@ -5,3 +5,4 @@ export type { CodeFrameOptions } from './code-frame.js';
 export { lineRange, spanRange, formatPosition } from './source-range.js';
 export type { SourcePosition, SourceRange } from './source-range.js';
 export { editDistance, suggestClosest } from './suggest.js';
+export { describeErrorChain } from './error-chain.js';

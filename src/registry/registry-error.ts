@@ -1,4 +1,4 @@
-import { BuildError } from '../errors/index.js';
+import { BuildError, describeErrorChain } from '../errors/index.js';
 import type { ErrorCode } from '../errors/index.js';
 import type { Redactor } from './redact.js';
 
@@ -112,16 +112,7 @@ export async function errorFromResponse(
 }
 
 /** A short, secret-free description of a network failure (`ECONNRESET`, `other side closed`). */
-export function describeNetworkError(err: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = err;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
-    current = current.cause;
-  }
-  return parts.length === 0 ? String(err) : parts.join(': ');
-}
+export const describeNetworkError = describeErrorChain;
 
 /** The BuildError for a registry that could not be reached or that dropped the connection. */
 export function errorFromNetwork(

@@ -2,9 +2,11 @@
 // when the blob was made by the node on PATH, and otherwise runs bin/stagecraft.mjs (the bundle
 // through the code cache, or the compiled modules). These tests run the launcher from a private copy
 // of bin/ and dist/ so they can take pieces away and see which path it chose.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync as writeFileSyncText } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +26,32 @@ interface Ran {
 function launch(app: string, args: readonly string[], env: Record<string, string> = {}): Ran {
   const ran = spawnSync(join(app, 'bin', 'stagecraft'), [...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 600_000 });
   return { code: ran.status, stdout: ran.stdout, stderr: ran.stderr };
+}
+
+/** As launch, without blocking this process (whose servers the command may talk to). */
+function launchAsync(app: string, args: readonly string[], env: Record<string, string | undefined>): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(app, 'bin', 'stagecraft'), [...args], { env: env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => { resolve({ code, stdout, stderr }); });
+  });
+}
+
+/** A test CA and a certificate for 127.0.0.1 signed by it, made with openssl in `dir`. */
+function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
+  const openssl = (args: string[]): void => {
+    const ran = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (ran.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${ran.stderr}`);
+  };
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=stagecraft test CA']);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+  writeFileSyncText(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext']);
+  return { ca: join(dir, 'ca.pem'), key: join(dir, 'server.key'), cert: join(dir, 'server.pem') };
 }
 
 /** A copy of the CLI as installed: bin/, dist/, package.json, node_modules linked. */
@@ -147,5 +175,50 @@ describe.skipIf(e2eReason !== undefined)('bin/stagecraft from the snapshot build
     expect(id).toMatch(/^[0-9a-f]{12,64}$/);
     const stopped = launch(repo, [...root, 'rm', '-f', id]);
     expect(stopped.code, stopped.stderr).toBe(0);
+  });
+
+  it('trusts NODE_EXTRA_CA_CERTS, which it loads at the first TLS connection instead of at start', { timeout: 600_000 }, async () => {
+    const certs = join(dir, 'certs');
+    await mkdir(certs);
+    const { ca, key, cert } = makeCertificates(certs);
+    const server: Server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+      if (req.url === '/hello.txt') res.end('hello over TLS\n');
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const ctx = join(dir, 'tls-ctx');
+      await mkdir(ctx);
+      await writeFile(join(ctx, 'Dockerfile'), `FROM scratch\nADD https://127.0.0.1:${port}/hello.txt /hello.txt\n`);
+      const base: Record<string, string | undefined> = { ...process.env, NODE_EXTRA_CA_CERTS: undefined, STAGECRAFT_EAGER_CA_CERTS: undefined };
+      const build = (name: string, env: Record<string, string | undefined>): Promise<Ran> =>
+        launchAsync(repo, ['--root', e2eRoot(), 'build', '--no-cache', '--progress', 'plain', '--output', `type=local,dest=${join(dir, name)}`, ctx], { ...base, ...env });
+
+      // the snapshot, the bundle, the compiled modules, and node loading the file itself
+      const trusted = {
+        snapshot: { NODE_EXTRA_CA_CERTS: ca },
+        bundle: { NODE_EXTRA_CA_CERTS: ca, STAGECRAFT_NO_SNAPSHOT: '1' },
+        modules: { NODE_EXTRA_CA_CERTS: ca, STAGECRAFT_NO_SNAPSHOT: '1', STAGECRAFT_NO_BUNDLE: '1' },
+        eager: { NODE_EXTRA_CA_CERTS: ca, STAGECRAFT_EAGER_CA_CERTS: '1' },
+      };
+      for (const [name, env] of Object.entries(trusted)) {
+        const built = await build(name, env);
+        expect(built.code, `${name}: ${built.stderr}`).toBe(0);
+        expect(await readFile(join(dir, name, 'hello.txt'), 'utf8')).toBe('hello over TLS\n');
+      }
+
+      const untrusted = await build('untrusted', {});
+      expect(untrusted.code).not.toBe(0);
+      expect(untrusted.stderr).toMatch(/failed to download https:\/\/127\.0\.0\.1:\d+\/hello\.txt: fetch failed: .*certificate/);
+
+      // a file node cannot read: node's warning, then the bundled roots alone
+      const missing = await build('missing', { NODE_EXTRA_CA_CERTS: join(certs, 'absent.pem') });
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toContain(`Warning: Ignoring extra certs from \`${join(certs, 'absent.pem')}\`, load failed`);
+      expect(missing.stderr).toMatch(/certificate/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { BuildError } from '../../errors/index.js';
+import { BuildError, describeErrorChain } from '../../errors/index.js';
 import type { Digest } from '../../oci/index.js';
 import { toDigest } from '../../oci/index.js';
 import { invalidCopyOption } from './copy-errors.js';
@@ -101,7 +101,7 @@ export async function downloadUrl(url: string, options: DownloadUrlOptions): Pro
     response = await doFetch(url, { redirect: 'follow', ...(options.signal !== undefined ? { signal: options.signal } : {}) });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
-    throw failed(url, (error as Error).message, error);
+    throw failed(url, describeErrorChain(error), error);
   }
   if (!response.ok || response.body === null) {
     await response.body?.cancel();
@@ -124,7 +124,7 @@ export async function downloadUrl(url: string, options: DownloadUrlOptions): Pro
     await pipeline(body, meter, file, options.signal !== undefined ? { signal: options.signal } : {});
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
-    throw failed(url, (error as Error).message, error);
+    throw failed(url, describeErrorChain(error), error);
   }
   const digest = toDigest('sha256:' + hash.digest('hex'));
   if (expected !== undefined && digest !== expected) {
