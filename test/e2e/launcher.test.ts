@@ -86,6 +86,15 @@ describe.skipIf(noBlob !== undefined)('bin/stagecraft', () => {
     }
   });
 
+  it('runs the bundle when NODE_OPTIONS is set (node refuses a snapshot under other V8 flags)', async () => {
+    const app = await copyApp(join(dir, 'node-options'));
+    const plain = launch(app, ['--version']);
+    for (const options of ['--max-old-space-size=4096', '--enable-source-maps']) {
+      const ran = launch(app, ['--version'], { NODE_OPTIONS: options });
+      expect(ran, options).toEqual(plain);
+    }
+  });
+
   it('runs from the snapshot alone when the blob matches the node on PATH', async () => {
     const app = await copyApp(join(dir, 'snapshot-only'));
     // nothing else to run: only the snapshot can answer
