@@ -23,6 +23,7 @@ export interface DigestCopySourcesOptions {
 }
 
 const SMALL_FILE_BYTES = 1 << 20;
+const HASH_BATCH_CHARS = 1 << 16;
 
 /**
  * The sha256 of a file: read with one direct call when `size` says it is small (its pages are
@@ -71,10 +72,13 @@ export async function digestCopySources(selection: readonly SelectedSource[], op
     });
   });
   await Promise.all(reads);
+  // one line per entry, hashed in batches of lines (a hash update per entry costs more than the line)
   const hash = createHash('sha256');
+  let batch = '';
   selection.forEach((source, s) => {
-    hash.update(`source\0${source.path}\0${source.contents ? 'contents' : 'self'}\n`);
+    batch += `source\0${source.path}\0${source.contents ? 'contents' : 'self'}\n`;
     const firstByInode = new Map<bigint, string>();
+    const row = contents[s] ?? [];
     source.entries.forEach((entry, e) => {
       let link = '';
       if (entry.type === 'file' && entry.nlink > 1) {
@@ -82,19 +86,14 @@ export async function digestCopySources(selection: readonly SelectedSource[], op
         if (first === undefined) firstByInode.set(entry.ino, entry.rel);
         else link = first;
       }
-      const fields = [
-        entry.rel,
-        entry.type,
-        entry.mode.toString(8),
-        String(entry.uid),
-        String(entry.gid),
-        entry.linkTarget ?? '',
-        entry.type === 'char-device' || entry.type === 'block-device' ? String(entry.rdev) : '',
-        link,
-        contents[s]?.[e] ?? '',
-      ];
-      hash.update(fields.join('\0') + '\n');
+      const device = entry.type === 'char-device' || entry.type === 'block-device' ? String(entry.rdev) : '';
+      batch += `${entry.rel}\0${entry.type}\0${entry.mode.toString(8)}\0${entry.uid}\0${entry.gid}\0${entry.linkTarget ?? ''}\0${device}\0${link}\0${row[e] ?? ''}\n`;
+      if (batch.length >= HASH_BATCH_CHARS) {
+        hash.update(batch);
+        batch = '';
+      }
     });
   });
+  hash.update(batch);
   return toDigest('sha256:' + hash.digest('hex'));
 }

@@ -91,20 +91,29 @@ export class SourceTree {
   }
 
   /**
+   * The host path of `name` in directory `dir`, both as readdirSync listed them (clean, so
+   * joining needs no normalising: a walk asks this once per entry).
+   */
+  childHostPath(dir: string, name: string): string {
+    if (dir === '') return this.root.endsWith('/') ? this.root + name : `${this.root}/${name}`;
+    return this.root.endsWith('/') ? `${this.root}${dir}/${name}` : `${this.root}/${dir}/${name}`;
+  }
+
+  /**
    * lstat of a visible path; undefined when it does not exist or is ignored. The calls are
    * synchronous on purpose: a walk makes one per file, and a promise through libuv's thread pool
    * costs ~10x a direct call (a 5,000-file context took 0.25 s to stat that way, 30 ms this way).
    */
-  lstatSync(rel: string): SourceStat | undefined {
+  lstatSync(rel: string, hostPath: string = this.hostPath(rel)): SourceStat | undefined {
     let stats: BigIntStats;
     try {
-      stats = lstatSync(this.hostPath(rel), { bigint: true });
+      stats = lstatSync(hostPath, { bigint: true });
     } catch (error) {
       if (['ENOENT', 'ENOTDIR'].includes(errnoCode(error) ?? '')) return undefined;
       throw error;
     }
     if (rel !== '' && !this.visible(rel, stats.isDirectory())) return undefined;
-    const target = stats.isSymbolicLink() ? readlinkSync(this.hostPath(rel)) : undefined;
+    const target = stats.isSymbolicLink() ? readlinkSync(hostPath) : undefined;
     return toSourceStat(stats, target);
   }
 

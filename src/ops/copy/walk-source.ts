@@ -60,9 +60,8 @@ export async function walkSourceDir(tree: SourceTree, base: string, filters: Wal
   const hostRel = (rel: string): string => (base === '' ? rel : rel === '' ? base : `${base}/${rel}`);
   const out: SourceEntry[] = [];
   let sinceTurn = 0;
+  // awaited only every ENTRIES_PER_TURN entries: an await per entry costs more than its lstat
   const turn = async (): Promise<void> => {
-    filters.signal?.throwIfAborted();
-    if (++sinceTurn < ENTRIES_PER_TURN) return;
     sinceTurn = 0;
     await new Promise<void>((go) => setImmediate(go));
     filters.signal?.throwIfAborted();
@@ -72,10 +71,11 @@ export async function walkSourceDir(tree: SourceTree, base: string, filters: Wal
   const visit = async (dir: string, dirIncluded: boolean): Promise<boolean> => {
     filters.signal?.throwIfAborted();
     const before = out.length;
-    for (const name of tree.readdirSync(hostRel(dir))) {
-      await turn();
+    const hostDir = hostRel(dir);
+    for (const name of tree.readdirSync(hostDir)) {
+      if (++sinceTurn >= ENTRIES_PER_TURN) await turn();
       const rel = dir === '' ? name : `${dir}/${name}`;
-      const stat = tree.lstatSync(hostRel(rel));
+      const stat = tree.lstatSync(hostRel(rel), tree.childHostPath(hostDir, name));
       if (stat === undefined) continue; // vanished meanwhile
       let included = dirIncluded || (filters.include?.matches(rel) ?? true);
       const excluded = filters.exclude?.matches(rel) ?? false;
