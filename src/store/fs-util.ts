@@ -40,15 +40,18 @@ export async function syncDirectory(dir: string): Promise<void> {
 /**
  * Replaces `path` with `data` atomically: write a temp file beside it, fsync it, rename it over
  * the target, fsync the directory. A reader sees the old content or the new, never a mix; a crash
- * leaves at most an owner-tagged temp file that cleanup removes.
+ * leaves at most an owner-tagged temp file that cleanup removes. With `durable: false` the two
+ * fsyncs are left out: for files that only matter while their writer lives (a lease), which other
+ * processes must see whole but a crash may lose.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { readonly durable?: boolean } = {}): Promise<void> {
+  const durable = options.durable ?? true;
   const temp = tempPathFor(path);
   try {
     const handle = await open(temp, 'wx');
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -57,7 +60,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await unlinkQuietly(temp).catch(() => false);
     throw storeWriteError(path, err);
   }
-  await syncDirectory(dirname(path));
+  if (durable) await syncDirectory(dirname(path));
 }
 
 const STORAGE_ERRORS: Readonly<Record<string, string>> = {

@@ -45,8 +45,9 @@ export class Leases {
     const path = join(this.dir, `${currentOwner()}.${randomSuffix()}.json`);
     const held = new Set<Digest>(digests);
     let released = false;
+    // not fsynced: a lease protects blobs only while its owner lives, and a crash ends that anyway
     const write = (): Promise<void> =>
-      writeFileAtomic(path, JSON.stringify({ owner: currentOwner(), digests: [...held] }) + '\n');
+      writeFileAtomic(path, JSON.stringify({ owner: currentOwner(), digests: [...held] }) + '\n', { durable: false });
     const addLocked = async (more: Iterable<Digest>): Promise<void> => {
       if (released) throw new Error('lease already released');
       const before = held.size;
