@@ -7,35 +7,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeTar } from '../tar/index.js';
+import { listTarWithPython } from '../tar/testing/python-tar.js';
+import type { PythonTarMember } from '../tar/testing/python-tar.js';
 import { directoryLayerEntries } from './index.js';
 import type { DirectoryLayerMode } from './index.js';
 
-interface Member {
-  name: string;
-  type: string;
-  mode: number;
-  linkname: string;
-  size: number;
-  pax: Record<string, string>;
-}
-
-/** Lists a tar with Python's tarfile, an independent reader (PAX headers included). */
-function listTar(path: string): Member[] {
-  const script = [
-    'import json, sys, tarfile',
-    'out = []',
-    'with tarfile.open(sys.argv[1]) as t:',
-    '    for m in t.getmembers():',
-    "        out.append({'name': m.name, 'type': m.type.decode(), 'mode': m.mode, 'linkname': m.linkname, 'size': m.size,",
-    "                    'pax': {k: v.encode('utf-8', 'surrogateescape').hex() for k, v in m.pax_headers.items()}})",
-    'print(json.dumps(out))',
-  ].join('\n');
-  return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' })) as Member[];
-}
-
-async function archive(dir: string, out: string, mode: DirectoryLayerMode): Promise<Member[]> {
+async function archive(dir: string, out: string, mode: DirectoryLayerMode): Promise<PythonTarMember[]> {
   await pipeline(Readable.from(writeTar(directoryLayerEntries(dir, { mode }))), createWriteStream(out));
-  return listTar(out);
+  return listTarWithPython(out);
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTar } from './write-tar.js';
 import type { TarEntry } from './write-tar.js';
+import { listTarWithPython } from './testing/python-tar.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'write-tar-'));
 afterAll(() => {
@@ -26,16 +27,9 @@ function bytes(size: number, seed: number): Buffer {
   return b;
 }
 
-/** Lists an archive with Python's tarfile: name, size and the sha256 of each file's content. */
+/** name, size and the sha256 of each member's content, as Python's tarfile reads the archive. */
 function listWithPython(archive: string): string[] {
-  const script = [
-    'import sys, tarfile, hashlib',
-    'with tarfile.open(sys.argv[1]) as t:',
-    '  for m in t.getmembers():',
-    '    data = t.extractfile(m).read() if m.isfile() else b""',
-    '    print(m.name, m.size, hashlib.sha256(data).hexdigest())',
-  ].join('\n');
-  return execFileSync('python3', ['-c', script, archive], { encoding: 'utf8' }).trim().split('\n');
+  return listTarWithPython(archive).map((m) => `${m.name} ${String(m.size)} ${m.sha256}`);
 }
 
 describe('writeTar', () => {
