@@ -54,7 +54,7 @@ export function extraCaContext(file: string, warn: (message: string) => void): (
   };
 }
 
-let installed: Connect | undefined;
+let wrapped = false;
 
 /**
  * When the launcher handed NODE_EXTRA_CA_CERTS over: restores it in `env` and makes every TLS
@@ -68,11 +68,11 @@ export function adoptExtraCaCerts(env: NodeJS.ProcessEnv = process.env, warn: (m
   Reflect.deleteProperty(env, HANDOFF_VARIABLE);
   if (file === '') return;
   env['NODE_EXTRA_CA_CERTS'] = file;
-  if (installed !== undefined) return;
+  if (wrapped) return;
   const context = extraCaContext(file, warn);
   const tls = tlsModule();
   const original = tls.connect;
-  installed = original;
+  wrapped = true;
   const connect = (...args: unknown[]): TLSSocket => {
     // The call shapes are (options[, callback]), (port[, host][, options][, callback]) and
     // (path[, options][, callback]); node's clients use the first.

@@ -111,9 +111,6 @@ export async function errorFromResponse(
   });
 }
 
-/** A short, secret-free description of a network failure (`ECONNRESET`, `other side closed`). */
-export const describeNetworkError = describeErrorChain;
-
 /** The BuildError for a registry that could not be reached or that dropped the connection. */
 export function errorFromNetwork(
   err: unknown,
@@ -122,7 +119,7 @@ export function errorFromNetwork(
 ): BuildError {
   const after = options.attempts !== undefined && options.attempts > 1 ? ` after ${options.attempts} attempts` : '';
   const message = options.redactor.apply(
-    `${ctx.what} from ${describeTarget(ctx)}: cannot reach the registry${after}: ${describeNetworkError(err)}`,
+    `${ctx.what} from ${describeTarget(ctx)}: cannot reach the registry${after}: ${describeErrorChain(err)}`,
   );
   return new BuildError('REGISTRY_UNREACHABLE', message, {
     hint: `check that ${ctx.registry} is up and reachable (or configure a mirror in registries.conf)`,

@@ -1,8 +1,8 @@
-import { BuildError } from '../errors/index.js';
+import { BuildError, describeErrorChain } from '../errors/index.js';
 import type { AuthChallenge } from './challenge.js';
 import type { Credential } from './credentials.js';
 import type { Redactor } from './redact.js';
-import { describeNetworkError, errorFromResponse } from './registry-error.js';
+import { errorFromResponse } from './registry-error.js';
 import { DEFAULT_RETRY, isRetryableNetworkError, isRetryableStatus, retryDelay, sleep } from './retry.js';
 import type { RetryPolicy } from './retry.js';
 
@@ -120,7 +120,7 @@ export async function fetchBearerToken(request: TokenRequest): Promise<BearerTok
       }
       throw new BuildError(
         'REGISTRY_UNREACHABLE',
-        request.redactor.apply(`cannot reach the token service ${realm.host} of ${request.registry}: ${describeNetworkError(err)}`),
+        request.redactor.apply(`cannot reach the token service ${realm.host} of ${request.registry}: ${describeErrorChain(err)}`),
         { details: { registry: request.registry } },
       );
     }
