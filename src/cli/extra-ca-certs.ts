@@ -26,8 +26,6 @@ function tlsModule(): TlsModule {
  */
 export const HANDOFF_VARIABLE = 'STAGECRAFT_EXTRA_CA_CERTS';
 
-type Connect = TlsModule['connect'];
-
 /** Options that choose the trusted roots or the client identity: a connection that sets one is left alone. */
 const OWN_TRUST_OPTIONS = ['ca', 'secureContext', 'cert', 'key', 'pfx'] as const;
 
