@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BuildError } from '../errors/index.js';
+import { nativeSys, UmountFlags } from '../native/sys.js';
+import type { NativeSys } from '../native/sys.js';
 import { runCommand } from './run-command.js';
 
 /** `\040`-style escapes in /proc/self/mountinfo (space, tab, newline, backslash). */
@@ -37,22 +39,54 @@ async function isMounted(path: string): Promise<boolean> {
   return (await listMountPoints()).includes(path);
 }
 
+/** How many mounts stacked on one point an unmount takes off before it gives up. */
+const MAX_STACKED = 16;
+
+function cannotUnmount(path: string, reason: string): BuildError {
+  return new BuildError('SNAPSHOT_FAILED', `cannot unmount ${path}: ${reason}`, {
+    hint: 'unmount it by hand (`umount -l`), then run the build again',
+    details: { path, stderr: reason },
+  });
+}
+
+/**
+ * umount2 until nothing is mounted at `path` any more (EINVAL: not a mount point), lazily
+ * (MNT_DETACH) when a mount is busy. No /proc/self/mountinfo reads and no processes.
+ */
+async function unmountWithSyscalls(sys: NativeSys, path: string): Promise<void> {
+  for (let attempt = 0; attempt <= MAX_STACKED; attempt++) {
+    try {
+      await sys.umount(path, 0);
+      continue;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EINVAL' || code === 'ENOENT') return;
+      if (code !== 'EBUSY') throw cannotUnmount(path, (err as Error).message);
+    }
+    try {
+      await sys.umount(path, UmountFlags.detach);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EINVAL') return;
+      throw cannotUnmount(path, (err as Error).message);
+    }
+  }
+  throw cannotUnmount(path, `more than ${String(MAX_STACKED)} mounts are stacked on it`);
+}
+
 /**
  * Unmounts `path` (every mount stacked on it): a plain unmount first, then a lazy one (`umount -l`)
  * when something still uses it — the mount leaves the tree at once and the kernel frees it when
- * the last user goes. Unmounting what is not mounted is not an error.
+ * the last user goes. Unmounting what is not mounted is not an error. With the native addon these
+ * are umount2 calls; without it, umount(8) runs, checked against /proc/self/mountinfo.
  */
 export async function unmount(path: string): Promise<void> {
+  const sys = nativeSys();
+  if (sys !== undefined) return unmountWithSyscalls(sys, path);
   if (!(await isMounted(path))) return;
   let result = await runCommand('umount', [path]);
   // Still mounted: busy, or several mounts stacked on one point. Detach lazily, a bounded number of times.
-  for (let attempt = 0; attempt < 16 && (await isMounted(path)); attempt++) result = await runCommand('umount', ['-l', path]);
-  if (await isMounted(path)) {
-    throw new BuildError('SNAPSHOT_FAILED', `cannot unmount ${path}: ${result.stderr || 'it is still mounted'}`, {
-      hint: 'unmount it by hand (`umount -l`), then run the build again',
-      details: { path, stderr: result.stderr },
-    });
-  }
+  for (let attempt = 0; attempt < MAX_STACKED && (await isMounted(path)); attempt++) result = await runCommand('umount', ['-l', path]);
+  if (await isMounted(path)) throw cannotUnmount(path, result.stderr || 'it is still mounted');
 }
 
 /** The kernel copies at most one page of mount data (4096 bytes, with its terminating NUL). */
@@ -116,13 +150,28 @@ export function planOverlayMount(
   return { data: relative, cwd: dirs.snapshotDir, links };
 }
 
-/** Mounts an overlay at `target` following a plan (the symlinks must exist). */
+function mountFailed(target: string, data: string, reason: string): BuildError {
+  return new BuildError('SNAPSHOT_FAILED', `mounting an overlay at ${target} failed: ${reason}`, {
+    hint: "overlayfs needs root and a kernel with overlay support; use the copying snapshotter (`snapshotter: 'copy'`) where it is missing",
+    details: { target, data, stderr: reason },
+  });
+}
+
+/**
+ * Mounts an overlay at `target` following a plan (the symlinks must exist): with a mount(2) call
+ * from the native addon, or mount(8) without it or when the plan's paths are relative to a
+ * directory (a process's working directory is the only way to give it).
+ */
 export async function mountOverlay(plan: OverlayMountPlan, target: string): Promise<void> {
-  const result = await runCommand('mount', ['-t', 'overlay', 'overlay', '-o', plan.data, target], plan.cwd !== undefined ? { cwd: plan.cwd } : {});
-  if (result.code !== 0) {
-    throw new BuildError('SNAPSHOT_FAILED', `mounting an overlay at ${target} failed: ${result.stderr || `exit code ${String(result.code)}`}`, {
-      hint: "overlayfs needs root and a kernel with overlay support; use the copying snapshotter (`snapshotter: 'copy'`) where it is missing",
-      details: { target, data: plan.data, stderr: result.stderr },
-    });
+  const sys = nativeSys();
+  if (sys !== undefined && plan.cwd === undefined) {
+    try {
+      await sys.mount('overlay', target, 'overlay', 0, plan.data);
+    } catch (err) {
+      throw mountFailed(target, plan.data, (err as Error).message);
+    }
+    return;
   }
+  const result = await runCommand('mount', ['-t', 'overlay', 'overlay', '-o', plan.data, target], plan.cwd !== undefined ? { cwd: plan.cwd } : {});
+  if (result.code !== 0) throw mountFailed(target, plan.data, result.stderr || `exit code ${String(result.code)}`);
 }

@@ -1,11 +1,13 @@
+import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
+import { nativeSys } from '../native/sys.js';
 import { runCommand } from './run-command.js';
 import type { CommandResult } from './run-command.js';
 
 /*
  * What Node cannot do itself: device nodes and FIFOs (mknod) and extended attributes
- * (setfattr). Each is done in one batch per layer — one shell script, one setfattr run — never
- * one process per file. Paths are relative to `dir` (the command runs there), so whatever a name
+ * (lsetxattr from the native addon, or setfattr without it). Each is done in one batch per layer
+ * — one shell script, one setfattr run or one call to the addon — never one process per file. Paths are relative to `dir` (the command runs there), so whatever a name
  * holds it cannot turn into an absolute path; callers guarantee that no parent of such a path is
  * a symlink.
  */
@@ -87,17 +89,25 @@ export async function makeNodes(dir: string, nodes: readonly SpecialNode[], opti
   if (result.code !== 0) throw failed('creating device nodes (mknod)', result);
 }
 
-/** Sets extended attributes under `dir` with one `setfattr --restore` run, never following symlinks. */
+/**
+ * Sets extended attributes under `dir`, never following symlinks: with one call to the native
+ * addon, or one `setfattr --restore` run.
+ */
 export async function setXattrs(dir: string, items: readonly XattrAssignment[], options: BatchOptions = {}): Promise<void> {
-  const blocks: string[] = [];
-  for (const item of items) {
-    const lines: string[] = [];
-    for (const [name, value] of item.xattrs) {
-      if (isSettableXattrName(name)) lines.push(`${name}=0x${Buffer.from(value).toString('hex')}`);
-    }
-    if (lines.length > 0) blocks.push(`# file: ${quoteDumpPath(relativeArg(item.rel))}\n${lines.join('\n')}\n`);
+  const settable = items.map((item) => ({ rel: item.rel, xattrs: [...item.xattrs].filter(([name]) => isSettableXattrName(name)) })).filter((item) => item.xattrs.length > 0);
+  if (settable.length === 0) return;
+  const sys = nativeSys();
+  if (sys !== undefined) {
+    const requests = settable.flatMap((item) => item.xattrs.map(([name, value]) => [join(dir, item.rel), name, Buffer.from(value)] as const));
+    const refused = await sys.writeXattrs(requests);
+    options.signal?.throwIfAborted();
+    if (refused.length > 0) throw failed('setting extended attributes (lsetxattr)', { code: null, stdout: '', stderr: refused.map(([, error]) => error.message).join('\n') });
+    return;
   }
-  if (blocks.length === 0) return;
+  const blocks = settable.map((item) => {
+    const lines = item.xattrs.map(([name, value]) => `${name}=0x${Buffer.from(value).toString('hex')}`);
+    return `# file: ${quoteDumpPath(relativeArg(item.rel))}\n${lines.join('\n')}\n`;
+  });
   const result = await runCommand('setfattr', ['-h', '--restore=-'], { cwd: dir, input: blocks.join('\n') + '\n', ...options });
   options.signal?.throwIfAborted();
   if (result.code !== 0) throw failed('setting extended attributes (setfattr)', result);

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { nativeSys } from '../native/sys.js';
+import type { NativeSys } from '../native/sys.js';
 
 /** Extended attributes by path relative to the root: name -> raw bytes. */
 export type XattrTable = ReadonlyMap<string, ReadonlyMap<string, Uint8Array>>;
@@ -22,17 +24,14 @@ function unescapeGetfattrPath(text: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-/** Parses `getfattr -R -P -d -m - -e hex --absolute-names ROOT` output into a table. */
+/** Parses `getfattr -R -P -h -d -m - -e hex --absolute-names ROOT` output into a table. */
 export function parseGetfattrOutput(output: string, root: string): Map<string, Map<string, Uint8Array>> {
   const table = new Map<string, Map<string, Uint8Array>>();
-  const prefix = root.endsWith('/') ? root : root + '/';
   let current: Map<string, Uint8Array> | undefined;
   for (const line of output.split('\n')) {
     if (line.startsWith('# file: ')) {
-      const abs = unescapeGetfattrPath(line.slice('# file: '.length));
-      const rel = abs === root || abs + '/' === prefix ? '' : abs.startsWith(prefix) ? abs.slice(prefix.length) : abs;
       current = new Map();
-      table.set(rel, current);
+      table.set(relativeTo(root, unescapeGetfattrPath(line.slice('# file: '.length))), current);
       continue;
     }
     const eq = line.indexOf('=');
@@ -46,14 +45,30 @@ export function parseGetfattrOutput(output: string, root: string): Map<string, M
   return table;
 }
 
+/** Relative to `root` ('' for root itself), as parseGetfattrOutput keys them. */
+function relativeTo(root: string, path: string): string {
+  const prefix = root.endsWith('/') ? root : root + '/';
+  if (path === root || path + '/' === prefix) return '';
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
+
+async function readXattrsNatively(sys: NativeSys, root: string): Promise<XattrTable> {
+  const table = new Map<string, Map<string, Uint8Array>>();
+  for (const [path, attrs] of await sys.readXattrs([root], true)) table.set(relativeTo(root, path), new Map(attrs));
+  return table;
+}
+
 /**
- * Reads every extended attribute under `root` with one `getfattr` run (Node has no xattr API).
- * Symlinks are not followed. Without getfattr (Debian package `attr`) the table is empty and
- * `available` is false, so callers can say what they could not see.
+ * Reads every extended attribute under `root`: with the native addon's l*xattr calls, or else one
+ * `getfattr` run (Node has no xattr API). Symlinks are not followed. Without either (getfattr is
+ * Debian package `attr`) the table is empty and `available` is false, so callers can say what
+ * they could not see.
  */
 export async function readXattrs(root: string): Promise<{ table: XattrTable; available: boolean }> {
+  const sys = nativeSys();
+  if (sys !== undefined) return { table: await readXattrsNatively(sys, root), available: true };
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('getfattr', ['-R', '-P', '-d', '-m', '-', '-e', 'hex', '--absolute-names', root], {
+    const child = spawn('getfattr', ['-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', root], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const chunks: Buffer[] = [];

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { nativeSys } from '../native/sys.js';
 import { parseGetfattrOutput } from '../snapshot/index.js';
 import type { FsLayer, FsState } from './session.js';
 
@@ -29,13 +30,20 @@ async function statOrUndefined(path: string): Promise<import('node:fs').Stats | 
   }
 }
 
-/** Which of `dirs` carry overlayfs' opaque marker; undefined when that cannot be told (no getfattr). */
+function isOpaque(attrs: Iterable<readonly [string, Uint8Array]>): boolean {
+  for (const [name, value] of attrs) if (name === OPAQUE && Buffer.from(value).toString() === 'y') return true;
+  return false;
+}
+
+/** Which of `dirs` carry overlayfs' opaque marker; undefined when that cannot be told (no addon, no getfattr). */
 async function opaqueDirs(dirs: readonly string[]): Promise<Set<string> | undefined> {
   if (dirs.length === 0) return new Set();
   try {
-    const { stdout } = await run('getfattr', ['-P', '-d', '-m', `^${OPAQUE.replace(/\./g, '\\.')}$`, '-e', 'text', '--absolute-names', '--', ...dirs]);
+    const sys = nativeSys();
+    if (sys !== undefined) return new Set((await sys.readXattrs(dirs, false)).filter(([, attrs]) => isOpaque(attrs)).map(([path]) => path));
+    const { stdout } = await run('getfattr', ['-P', '-h', '-d', '-m', `^${OPAQUE.replace(/\./g, '\\.')}$`, '-e', 'text', '--absolute-names', '--', ...dirs]);
     const table = parseGetfattrOutput(stdout, '/');
-    return new Set([...table].filter(([, attrs]) => Buffer.from(attrs.get(OPAQUE) ?? []).toString() === 'y').map(([path]) => `/${path}`));
+    return new Set([...table].filter(([, attrs]) => isOpaque(attrs)).map(([path]) => `/${path}`));
   } catch {
     return undefined; // no getfattr, or it failed: no telling
   }

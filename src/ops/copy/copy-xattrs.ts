@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { relative } from 'node:path';
+import { nativeSys } from '../../native/sys.js';
 import { parseGetfattrOutput } from '../../snapshot/index.js';
 
 /** Extended attributes by absolute host path. */
@@ -36,18 +37,24 @@ function runTool(program: string, args: readonly string[], options: { cwd?: stri
 }
 
 /**
- * The extended attributes of everything under the given host paths, read with one `getfattr` run
- * (Node has no xattr API; Debian package `attr`). Symlinks are not followed. Without getfattr,
- * or for trees without xattrs, the map is empty.
+ * The extended attributes of everything under the given host paths, read with the native addon's
+ * l*xattr calls or else one `getfattr` run (Node has no xattr API; Debian package `attr`).
+ * Symlinks are not followed. Without either, or for trees without xattrs, the map is empty.
  */
 export async function readSourceXattrs(paths: readonly string[]): Promise<XattrsByPath> {
   if (paths.length === 0) return new Map();
-  const result = await runTool('getfattr', ['-R', '-P', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', ...paths], {});
   const table = new Map<string, Map<string, Uint8Array>>();
-  for (const [rel, attrs] of parseGetfattrOutput(result.stdout, '/')) {
+  const keep = (path: string, attrs: Iterable<readonly [string, Uint8Array]>): void => {
     const kept = new Map([...attrs].filter(([name]) => copied(name)));
-    if (kept.size > 0) table.set(rel.startsWith('/') ? rel : '/' + rel, kept);
+    if (kept.size > 0) table.set(path, kept);
+  };
+  const sys = nativeSys();
+  if (sys !== undefined) {
+    for (const [path, attrs] of await sys.readXattrs(paths, true)) keep(path, attrs);
+    return table;
   }
+  const result = await runTool('getfattr', ['-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', ...paths], {});
+  for (const [rel, attrs] of parseGetfattrOutput(result.stdout, '/')) keep(rel.startsWith('/') ? rel : '/' + rel, attrs);
   return table;
 }
 
@@ -60,17 +67,29 @@ function dumpPath(path: string): string {
   return out;
 }
 
+/** The warning for attributes that could not be set: the first three reasons. */
+function notSet(reasons: readonly string[]): string | undefined {
+  return reasons.length === 0 ? undefined : `some extended attributes could not be set: ${reasons.slice(0, 3).join('; ')}`;
+}
+
 /**
- * Sets extended attributes on copied paths (inside `root`, paths given relative to it so nothing
- * is taken as absolute) with one `setfattr --restore` run, never following symlinks. BuildKit
- * ignores attributes it cannot set; so does this, returning the tool's complaint for a warning.
+ * Sets extended attributes on copied paths (inside `root`), never following a final symlink: with
+ * the native addon's lsetxattr, or one `setfattr --restore` run (paths given relative to `root`,
+ * so nothing is taken as absolute). BuildKit ignores attributes it cannot set; so does this,
+ * returning the complaint for a warning.
  */
 export async function writeXattrs(root: string, items: readonly { readonly path: string; readonly xattrs: ReadonlyMap<string, Uint8Array> }[]): Promise<string | undefined> {
   if (items.length === 0) return undefined;
+  const sys = nativeSys();
+  if (sys !== undefined) {
+    const requests = items.flatMap((item) => [...item.xattrs].map(([name, value]) => [item.path, name, Buffer.from(value)] as const));
+    const failed = await sys.writeXattrs(requests);
+    return notSet(failed.map(([, error]) => error.message));
+  }
   const blocks = items.map((item) => {
     const lines = [...item.xattrs].map(([name, value]) => `${name}=0x${Buffer.from(value).toString('hex')}`);
     return `# file: ${dumpPath('./' + relative(root, item.path))}\n${lines.join('\n')}\n`;
   });
   const result = await runTool('setfattr', ['-h', '--restore=-'], { cwd: root, input: blocks.join('\n') + '\n' });
-  return result.code === 0 ? undefined : `some extended attributes could not be set: ${result.stderr.trim().split('\n').slice(0, 3).join('; ')}`;
+  return result.code === 0 ? undefined : notSet(result.stderr.trim().split('\n'));
 }
