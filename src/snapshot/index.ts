@@ -6,6 +6,7 @@
 export { directoryLayerEntries } from './directory-layer.js';
 export type { DirectoryLayerMode, DirectoryLayerOptions } from './directory-layer.js';
 export { readXattrs, parseGetfattrOutput } from './xattrs.js';
+export { quoteDumpPath } from './special-files.js';
 export type { XattrTable } from './xattrs.js';
 export { unpackLayer } from './unpack-layer.js';
 export type { UnpackLayerOptions } from './unpack-layer.js';

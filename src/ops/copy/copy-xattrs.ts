@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { relative } from 'node:path';
 import { nativeSys } from '../../native/sys.js';
-import { parseGetfattrOutput } from '../../snapshot/index.js';
+import { parseGetfattrOutput, quoteDumpPath } from '../../snapshot/index.js';
 
 /** Extended attributes by absolute host path. */
 export type XattrsByPath = ReadonlyMap<string, ReadonlyMap<string, Uint8Array>>;
@@ -58,15 +58,6 @@ export async function readSourceXattrs(paths: readonly string[]): Promise<Xattrs
   return table;
 }
 
-/** A path as setfattr --restore reads it: bytes outside printable ASCII, and `\`, as `\ooo`. */
-function dumpPath(path: string): string {
-  let out = '';
-  for (const byte of Buffer.from(path, 'utf8')) {
-    out += byte <= 0x20 || byte >= 0x7f || byte === 0x5c ? `\\${byte.toString(8).padStart(3, '0')}` : String.fromCharCode(byte);
-  }
-  return out;
-}
-
 /** The warning for attributes that could not be set: the first three reasons. */
 function notSet(reasons: readonly string[]): string | undefined {
   return reasons.length === 0 ? undefined : `some extended attributes could not be set: ${reasons.slice(0, 3).join('; ')}`;
@@ -88,7 +79,7 @@ export async function writeXattrs(root: string, items: readonly { readonly path:
   }
   const blocks = items.map((item) => {
     const lines = [...item.xattrs].map(([name, value]) => `${name}=0x${Buffer.from(value).toString('hex')}`);
-    return `# file: ${dumpPath('./' + relative(root, item.path))}\n${lines.join('\n')}\n`;
+    return `# file: ${quoteDumpPath('./' + relative(root, item.path))}\n${lines.join('\n')}\n`;
   });
   const result = await runTool('setfattr', ['-h', '--restore=-'], { cwd: root, input: blocks.join('\n') + '\n' });
   return result.code === 0 ? undefined : notSet(result.stderr.trim().split('\n'));
