@@ -5,9 +5,9 @@
  */
 export { directoryLayerEntries } from './directory-layer.js';
 export type { DirectoryLayerMode, DirectoryLayerOptions } from './directory-layer.js';
-export { readXattrs, parseGetfattrOutput } from './xattrs.js';
-export { quoteDumpPath } from './special-files.js';
-export type { XattrTable } from './xattrs.js';
+export { readXattrs, readXattrsUnder, parseGetfattrOutput } from './xattrs.js';
+export { applyXattrs, isSettableXattrName } from './special-files.js';
+export type { XattrsByPath, XattrTable } from './xattrs.js';
 export { unpackLayer } from './unpack-layer.js';
 export type { UnpackLayerOptions } from './unpack-layer.js';
 export { extractLayerTar } from './extract-layer.js';

@@ -90,19 +90,20 @@ export async function makeNodes(dir: string, nodes: readonly SpecialNode[], opti
 }
 
 /**
- * Sets extended attributes under `dir`, never following symlinks: with one call to the native
- * addon, or one `setfattr --restore` run.
+ * Sets extended attributes under `dir`, never following a final symlink, and returns why those
+ * that could not be set were refused (empty when all were): with one call to the native addon, or
+ * one `setfattr --restore` run. Names outside isSettableXattrName are skipped. What a refusal
+ * means is the caller's: unpacking a layer fails, COPY warns (as BuildKit does).
  */
-export async function setXattrs(dir: string, items: readonly XattrAssignment[], options: BatchOptions = {}): Promise<void> {
+export async function applyXattrs(dir: string, items: readonly XattrAssignment[], options: BatchOptions = {}): Promise<string[]> {
   const settable = items.map((item) => ({ rel: item.rel, xattrs: [...item.xattrs].filter(([name]) => isSettableXattrName(name)) })).filter((item) => item.xattrs.length > 0);
-  if (settable.length === 0) return;
+  if (settable.length === 0) return [];
   const sys = nativeSys();
   if (sys !== undefined) {
     const requests = settable.flatMap((item) => item.xattrs.map(([name, value]) => [join(dir, item.rel), name, Buffer.from(value)] as const));
     const refused = await sys.writeXattrs(requests);
     options.signal?.throwIfAborted();
-    if (refused.length > 0) throw failed('setting extended attributes (lsetxattr)', { code: null, stdout: '', stderr: refused.map(([, error]) => error.message).join('\n') });
-    return;
+    return refused.map(([, error]) => error.message);
   }
   const blocks = settable.map((item) => {
     const lines = item.xattrs.map(([name, value]) => `${name}=0x${Buffer.from(value).toString('hex')}`);
@@ -110,7 +111,15 @@ export async function setXattrs(dir: string, items: readonly XattrAssignment[], 
   });
   const result = await runCommand('setfattr', ['-h', '--restore=-'], { cwd: dir, input: blocks.join('\n') + '\n', ...options });
   options.signal?.throwIfAborted();
-  if (result.code !== 0) throw failed('setting extended attributes (setfattr)', result);
+  if (result.code === 0) return [];
+  const reasons = result.stderr.split('\n').filter((line) => line.trim() !== '');
+  return reasons.length > 0 ? reasons : [`setfattr exited with ${String(result.code)}`];
+}
+
+/** Sets extended attributes under `dir` (see applyXattrs); any refusal is a SNAPSHOT_FAILED error. */
+export async function setXattrs(dir: string, items: readonly XattrAssignment[], options: BatchOptions = {}): Promise<void> {
+  const refused = await applyXattrs(dir, items, options);
+  if (refused.length > 0) throw failed('setting extended attributes', { code: null, stdout: '', stderr: refused.join('\n') });
 }
 
 /** Removes one extended attribute from several paths under `dir` (one xargs run; missing attributes are fine). */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { nativeSys } from '../native/sys.js';
-import type { NativeSys } from '../native/sys.js';
 
 /** Extended attributes by path relative to the root: name -> raw bytes. */
 export type XattrTable = ReadonlyMap<string, ReadonlyMap<string, Uint8Array>>;
@@ -52,34 +52,53 @@ function relativeTo(root: string, path: string): string {
   return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }
 
-async function readXattrsNatively(sys: NativeSys, root: string): Promise<XattrTable> {
-  const table = new Map<string, Map<string, Uint8Array>>();
-  for (const [path, attrs] of await sys.readXattrs([root], true)) table.set(relativeTo(root, path), new Map(attrs));
-  return table;
-}
+/** Extended attributes by absolute host path. */
+export type XattrsByPath = ReadonlyMap<string, ReadonlyMap<string, Uint8Array>>;
 
-/**
- * Reads every extended attribute under `root`: with the native addon's l*xattr calls, or else one
- * `getfattr` run (Node has no xattr API). Symlinks are not followed. Without either (getfattr is
- * Debian package `attr`) the table is empty and `available` is false, so callers can say what
- * they could not see.
- */
-export async function readXattrs(root: string): Promise<{ table: XattrTable; available: boolean }> {
-  const sys = nativeSys();
-  if (sys !== undefined) return { table: await readXattrsNatively(sys, root), available: true };
+function runGetfattr(paths: readonly string[]): Promise<{ output: string; available: boolean }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('getfattr', ['-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', root], {
+    const child = spawn('getfattr', ['-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', ...paths], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.stderr.resume();
     child.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') resolvePromise({ table: new Map(), available: false });
+      if (err.code === 'ENOENT') resolvePromise({ output: '', available: false });
       else reject(err);
     });
+    // getfattr exits 1 when some path could not be read and still prints the others.
     child.on('close', () => {
-      resolvePromise({ table: parseGetfattrOutput(Buffer.concat(chunks).toString('utf8'), root), available: true });
+      resolvePromise({ output: Buffer.concat(chunks).toString('utf8'), available: true });
     });
   });
+}
+
+/**
+ * Reads every extended attribute of the given absolute paths and everything under them: with the
+ * native addon's l*xattr calls, or else one `getfattr` run (Node has no xattr API). Symlinks are
+ * not followed. Only paths with attributes are in the map. Without either (getfattr is Debian
+ * package `attr`) the map is empty and `available` is false, so callers can say what they could
+ * not see.
+ */
+export async function readXattrsUnder(paths: readonly string[]): Promise<{ byPath: XattrsByPath; available: boolean }> {
+  const byPath = new Map<string, Map<string, Uint8Array>>();
+  if (paths.length === 0) return { byPath, available: true };
+  const absolute = paths.map((path) => resolve(path));
+  const sys = nativeSys();
+  if (sys !== undefined) {
+    for (const [path, attrs] of await sys.readXattrs(absolute, true)) byPath.set(path, new Map(attrs));
+    return { byPath, available: true };
+  }
+  const { output, available } = await runGetfattr(absolute);
+  for (const [rel, attrs] of parseGetfattrOutput(output, '/')) byPath.set(`/${rel}`, attrs);
+  return { byPath, available };
+}
+
+/** Every extended attribute under `root`, keyed by path relative to it ('' for root); see readXattrsUnder. */
+export async function readXattrs(root: string): Promise<{ table: XattrTable; available: boolean }> {
+  const { byPath, available } = await readXattrsUnder([root]);
+  const table = new Map<string, ReadonlyMap<string, Uint8Array>>();
+  for (const [path, attrs] of byPath) table.set(relativeTo(root, path), attrs);
+  return { table, available };
 }
