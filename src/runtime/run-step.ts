@@ -3,7 +3,8 @@
  * /etc files, USER resolved in the rootfs, WORKDIR created, the spec built, the container run, and
  * a non-zero exit turned into RUN_FAILED with BuildKit's message.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
@@ -132,6 +133,8 @@ export async function runStep(input: RunStepInput, options: RunStepOptions): Pro
     });
   } finally {
     await removeMountStubs(input.rootfs, stubs);
-    await rm(temp, { recursive: true, force: true });
+    // A handful of small files (the bundle, /etc files, runc's log): removing them synchronously
+    // takes well under a millisecond, where fs.promises.rm's walk took several on the step's path.
+    rmSync(temp, { recursive: true, force: true });
   }
 }

@@ -188,6 +188,7 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    await session.settleDeferred();
     await session.saveContext().catch(() => undefined);
     await session.releaseLease();
   }

@@ -87,6 +87,7 @@ export class BuildSession {
   cacheHits = 0;
   stepsRun = 0;
   private leasePromise: Promise<Lease> | undefined;
+  private readonly deferred: Promise<unknown>[] = [];
   private contextPromise: Promise<ContextSource> | undefined;
   private readonly namedPromises = new Map<string, Promise<ContextSource>>();
   private readonly imageStates = new Map<string, Promise<FsState>>();
@@ -144,6 +145,20 @@ export class BuildSession {
       this.imageStates.set(ref, state);
     }
     return state;
+  }
+
+  /**
+   * Bookkeeping nothing in the build waits for (a record that only changes what a later build
+   * shows): it runs meanwhile, and settleDeferred() waits for it before the build returns. A
+   * failure there loses the record, never the build.
+   */
+  defer(work: Promise<unknown>): void {
+    this.deferred.push(work.catch(() => undefined));
+  }
+
+  /** Waits for everything defer() was given. */
+  async settleDeferred(): Promise<void> {
+    await Promise.all(this.deferred);
   }
 
   /** One lease for the build: keeps the layers it writes from prune until they are in the cache and the image. */

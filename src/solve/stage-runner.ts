@@ -101,14 +101,18 @@ export class StageRunner {
     }
   }
 
-  /** The FROM step of an image: nothing to run; shown as CACHED once a build has used that base. */
+  /**
+   * The FROM step of an image: nothing to run; shown as CACHED once a build has used that base.
+   * The stage does not wait for that record to be written: it is a durable write (an fsync, which
+   * on a cold start can be the one that flushes the file system's journal) that no step needs.
+   */
   private async fromStep(stage: PlanStage, step: PlanStep, fs: FsState): Promise<void> {
     await this.bases.run(fs.key, async () => {
       const { cache } = this.session;
       const events = this.session.startStep(`from:${fs.key}`, { label: step.label, number: step.number, stageId: stage.id, total: stage.stepTotal });
       if (await cache.hasBase(fs.key)) events.cached();
       else {
-        await cache.putBase(fs.key);
+        this.session.defer(cache.putBase(fs.key));
         events.done();
       }
       return undefined;
