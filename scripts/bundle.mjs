@@ -76,6 +76,8 @@ const made = spawnSync(process.execPath, ['--no-warnings', '--snapshot-blob', bl
 rmSync(snapshotEntry, { force: true });
 if (made.status === 0) {
   writeFileSync(`${blob}.node`, `${process.execPath}\n`);
+  // the warm-up's complaints (src/cli/snapshot-warmup.ts): the snapshot works, only slower to run
+  if (made.stderr.trim() !== '') console.warn(made.stderr.trim());
 } else {
   rmSync(blob, { force: true });
   console.warn(`bundle: no start-up snapshot (node ${process.version}): ${(made.stderr || made.error?.message || '').trim().split('\n')[0]}`);

@@ -37,6 +37,7 @@ import * as progress from './progress/index.js';
 import * as pruneReport from './prune-report.js';
 import * as reportError from './report-error.js';
 import * as stateRoot from './state-root.js';
+import { warmUpForSnapshot } from './snapshot-warmup.js';
 
 /** Referenced so the bundler keeps (and the snapshot initialises) every lazily loaded module. */
 const preloaded = [
@@ -55,6 +56,11 @@ function bundleFileAtRunTime(): string | undefined {
   const blob = at >= 0 ? process.execArgv[at + 1] : process.execArgv.find((a) => a.startsWith('--snapshot-blob='))?.slice(16);
   return blob === undefined ? undefined : join(blob, '..', 'stagecraft.cjs');
 }
+
+// Runs before the snapshot is taken (node drains the event loop first); see snapshot-warmup.ts.
+void warmUpForSnapshot().then((failures) => {
+  for (const failure of failures) process.stderr.write(`stagecraft snapshot: warm-up of ${failure} failed; the snapshot is made without it\n`);
+});
 
 startupSnapshot.setDeserializeMainFunction(() => {
   if (preloaded.length === 0) throw new Error('stagecraft: the snapshot lost its modules');
