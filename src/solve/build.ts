@@ -83,14 +83,15 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
     events({ type: 'build-finished', id: 'build', time: eventTime(), durationMs: eventTime() - started, ...extra });
   };
   try {
-    // a lease from the start: `prune --cache` sees a build running and keeps what it may use
-    await session.lease();
-    await recoverSnapshots(store.root);
+    // a lease from the start: `prune --cache` sees a build running and keeps what it may use;
+    // it, the cleanup of dead builds' snapshots and the binfmt read go on while the file is parsed
+    const ready = Promise.all([session.lease(), recoverSnapshots(store.root), readBinfmtEntries()]);
+    ready.catch(() => undefined); // awaited below; this only covers a parse error thrown first
     const file = request.dockerfilePath;
     const ast = parseDockerfile(request.dockerfile, { file });
     const parsed = parseStages(ast);
     const granted = grantedEntitlements(request.allow ?? [], request.network ?? 'host');
-    const handlers = await readBinfmtEntries();
+    const [, , handlers] = await ready;
     const named = await resolveNamedContexts(request.namedContexts ?? new Map<string, string>(), { cwd: resolvePath(), platform: request.platform ?? host });
     for (const [name, dir] of named.dirs) namedDirs.set(name, dir);
     const { plan, images } = await planWithBaseImages(
@@ -160,6 +161,7 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
     const exportStarted = eventTime();
     events({ type: 'step-started', id: 'export', time: exportStarted, label: 'exporting to image' });
     const digest = await store.putImage(image, { tags: request.tags ?? [], signal: controller.signal });
+    await session.settleDeferred();
     const configDigest = (await image.manifest()).config.digest;
     events({ type: 'export-progress', id: 'export', time: eventTime(), task: `writing image ${configDigest}`, done: true });
     for (const tag of request.tags ?? []) events({ type: 'export-progress', id: 'export', time: eventTime(), task: `naming to ${tag}`, done: true });
@@ -188,7 +190,8 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    await session.settleDeferred();
+    // after a failure too: nothing of this build may still be writing once it has returned
+    await session.settleDeferred().catch(() => undefined);
     await session.saveContext().catch(() => undefined);
     await session.releaseLease();
   }

@@ -87,7 +87,9 @@ async function produce(session: BuildSession, context: LayerStepContext, key: Ca
         made !== undefined
           ? { diffId: made.diffId, size: made.size, layer: made.layer, created, ...(made.dir !== undefined ? { dir: made.dir } : {}) }
           : await emptyLayer(session, created);
-      await session.cache.put(key, { diffId: layer.diffId, size: layer.size, created });
+      // the entry is for later builds (this one has the layer in hand): it is written meanwhile,
+      // under the build's lease, before the build returns (BuildSession.defer)
+      session.defer(session.cache.put(key, { diffId: layer.diffId, size: layer.size, created }));
       session.stepsRun++;
       events.done();
       return layer;

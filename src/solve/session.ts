@@ -87,7 +87,7 @@ export class BuildSession {
   cacheHits = 0;
   stepsRun = 0;
   private leasePromise: Promise<Lease> | undefined;
-  private readonly deferred: Promise<unknown>[] = [];
+  private readonly deferred: Promise<{ readonly err: unknown } | undefined>[] = [];
   private contextPromise: Promise<ContextSource> | undefined;
   private readonly namedPromises = new Map<string, Promise<ContextSource>>();
   private readonly imageStates = new Map<string, Promise<FsState>>();
@@ -148,17 +148,24 @@ export class BuildSession {
   }
 
   /**
-   * Bookkeeping nothing in the build waits for (a record that only changes what a later build
-   * shows): it runs meanwhile, and settleDeferred() waits for it before the build returns. A
-   * failure there loses the record, never the build.
+   * Work whose result no later step needs (cache records for later builds, removing a released
+   * snapshot's directories): it runs meanwhile, off the steps' path, and settleDeferred() waits
+   * for it before the build returns, so its errors still fail the build.
    */
   defer(work: Promise<unknown>): void {
-    this.deferred.push(work.catch(() => undefined));
+    this.deferred.push(
+      work.then(
+        () => undefined,
+        (err: unknown) => ({ err }),
+      ),
+    );
   }
 
-  /** Waits for everything defer() was given. */
+  /** Waits for everything defer() was given; throws the first failure. */
   async settleDeferred(): Promise<void> {
-    await Promise.all(this.deferred);
+    const results = await Promise.all(this.deferred);
+    const failed = results.find((result) => result !== undefined);
+    if (failed !== undefined) throw failed.err;
   }
 
   /** One lease for the build: keeps the layers it writes from prune until they are in the cache and the image. */

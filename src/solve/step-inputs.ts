@@ -164,7 +164,8 @@ async function treeDigest(
       if (!kept) await view.release();
     }
   }
-  await session.cache.putSourceDigest(fs.key, selector, digest);
-  if (reduced.key !== fs.key) await session.cache.putSourceDigest(reduced.key, selector, digest);
+  // records for later builds: written while the build goes on (see BuildSession.defer)
+  session.defer(session.cache.putSourceDigest(fs.key, selector, digest));
+  if (reduced.key !== fs.key) session.defer(session.cache.putSourceDigest(reduced.key, selector, digest));
   return digest;
 }

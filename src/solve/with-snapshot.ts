@@ -23,7 +23,9 @@ export async function changeInSnapshot(
       ...(session.options.epoch !== undefined ? { clampMtime: session.options.epoch } : {}),
     });
   } finally {
-    await snapshot.release();
+    // removing the snapshot's directories (its changes are in the store by now, or not wanted)
+    // needs no waiting for: the build waits for it before it returns
+    session.defer(snapshot.release());
   }
 }
 
