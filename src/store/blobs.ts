@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -9,6 +8,7 @@ import { BuildError, isBuildError } from '../errors/index.js';
 import { digestAlgorithm, digestHex, toDigest } from '../oci/index.js';
 import type { Digest } from '../oci/index.js';
 import { isErrno, randomSuffix, storeWriteError, syncDirectory, unlinkQuietly } from './fs-util.js';
+import { DurableFileWriter } from './durable-file-writer.js';
 import { currentOwner, isOwnerAlive } from './owner.js';
 import type { WriteBlobOptions } from './types.js';
 
@@ -17,7 +17,7 @@ import type { WriteBlobOptions } from './types.js';
  *
  *   1. stream the bytes into `ingest/OWNER.RANDOM` (a new file, O_EXCL), hashing and counting them
  *      on the way (never holding more than a chunk in memory);
- *   2. fsync the file and close it;
+ *   2. fsync the file and close it (its writeback started while it is written: DurableFileWriter);
  *   3. compare digest and size with what the caller expected; on a mismatch delete the temp file;
  *   4. rename the temp file to `blobs/<algorithm>/<hex>` and fsync that directory.
  *
@@ -165,7 +165,7 @@ export class BlobStore {
     const temp = join(this.ingestDir, `${currentOwner()}.${randomSuffix()}`);
     const input = source instanceof Readable ? source : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]);
     const counter = new HashingCounter(algorithm, expectedSize);
-    const output = createWriteStream(temp, { flags: 'wx', flush: true });
+    const output = new DurableFileWriter(temp);
     let outputError: unknown;
     output.on('error', (err) => {
       outputError ??= err;
