@@ -31,14 +31,17 @@ export async function e2eUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Copies the debootstrap'd minbase of the shared test root, when it has one, so it is not made twice. */
+/**
+ * Links the debootstrap'd minbase of the shared test root, when it has one, so it is not made (nor
+ * stored) twice: bootstrap only reads it (an overlay lowerdir, a layer's source).
+ */
 function seedMinbase(root: string): void {
   const from = join(sharedTestRoot(), 'bootstrap');
   const to = join(root, 'bootstrap');
   if (existsSync(join(to, 'minbase-bookworm.complete')) || !existsSync(join(from, 'minbase-bookworm.complete'))) return;
   spawnSync('mkdir', ['-p', to]);
   for (const name of ['minbase-bookworm', 'minbase-bookworm.complete', 'minbase-bookworm.v2.tar']) {
-    if (existsSync(join(from, name))) spawnSync('cp', ['-a', '--reflink=auto', join(from, name), to]);
+    if (existsSync(join(from, name))) spawnSync('cp', ['-al', join(from, name), to]);
   }
 }
 
