@@ -34,12 +34,17 @@ export function runNetwork(step: PlanStep, fallback: 'host' | 'none'): 'host' | 
  * Runs one layer step (RUN, COPY, ADD, WORKDIR) or takes its result from the cache. Its key is
  * the parent's key, the expanded instruction and its inputs' content digests; the same key asked
  * for twice in one build runs once. Progress: started, then cached, done, failed or canceled.
+ * `inputs` may have been started ahead (the stage runner finds the next step's while this one runs).
  */
-export async function runLayerStep(session: BuildSession, context: LayerStepContext): Promise<{ fs: FsState; created: string | undefined }> {
+export async function runLayerStep(
+  session: BuildSession,
+  context: LayerStepContext,
+  inputs: Promise<StepSources> = stepInputs(session, context.step, context.stages),
+): Promise<{ fs: FsState; created: string | undefined }> {
   const { step, fs } = context;
   let sources: StepSources;
   try {
-    sources = await stepInputs(session, context);
+    sources = await inputs;
   } catch (err) {
     // the step could not even be keyed (a COPY source missing): show it failing, as BuildKit does
     if (!session.signal.aborted) {

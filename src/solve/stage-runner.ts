@@ -10,6 +10,8 @@ import { applyInstruction, scratchConfig, startConfig, withoutOnBuild } from './
 import type { ConfigState } from './image-config.js';
 import { contextBaseFs } from './context-base.js';
 import { runLayerStep } from './layer-step.js';
+import { stepInputs } from './step-inputs.js';
+import type { StepSources } from './step-inputs.js';
 import { Memo } from './limiter.js';
 import type { BuildSession, FsState } from './session.js';
 
@@ -133,6 +135,20 @@ export class StageRunner {
     });
   }
 
+  /**
+   * Starts finding the inputs of the layer step after step `i` (context files hashed, another
+   * stage's files hashed) once step i's own inputs are found, so that work goes on while step i
+   * runs rather than after it. Not sooner: the steps before a COPY --from are often a long RUN in
+   * the stage it copies from, and hashing a large context beside it only slows both.
+   */
+  private inputsAhead(stage: PlanStage, i: number, current: Promise<StepSources>): Promise<StepSources> | undefined {
+    const next = stage.steps.slice(i + 1).find((s) => s.layer);
+    if (next === undefined) return undefined;
+    const ahead = current.then(() => stepInputs(this.session, next, this));
+    ahead.catch(() => undefined); // awaited when its step is reached; not left unhandled if this one fails first
+    return ahead;
+  }
+
   private async runStage(index: number): Promise<StageOutcome> {
     const stage = this.stage(index);
     const { events, signal } = this.session;
@@ -141,8 +157,9 @@ export class StageRunner {
     events({ type: 'stage-started', id: `stage:${stage.id}`, time: eventTime(), stage: stage.id, index });
     let { fs, config } = start;
     const added = [...start.added];
+    let ahead: Promise<StepSources> | undefined;
     try {
-      for (const step of stage.steps) {
+      for (const [i, step] of stage.steps.entries()) {
         signal.throwIfAborted();
         if (step.kind === 'from') {
           // a named directory context's FROM was the load start() did
@@ -151,7 +168,9 @@ export class StageRunner {
         }
         const text = historyText(step.instruction);
         if (step.layer) {
-          const result = await runLayerStep(this.session, { stage, step, fs, config, platform: start.platform, stages: this });
+          const inputs = ahead ?? stepInputs(this.session, step, this);
+          ahead = this.inputsAhead(stage, i, inputs);
+          const result = await runLayerStep(this.session, { stage, step, fs, config, platform: start.platform, stages: this }, inputs);
           fs = result.fs;
           this.recordCopy(stage, step, result.fs);
           if (text !== undefined) added.push({ createdBy: text, emptyLayer: false, ...(result.created !== undefined ? { created: result.created } : {}) });
@@ -161,6 +180,8 @@ export class StageRunner {
         config = applyInstruction(config, step.instruction);
       }
     } catch (err) {
+      // the next step's inputs, found ahead, are released (views unmounted) before the build returns
+      if (ahead !== undefined) this.session.defer(ahead.then((sources) => sources.release(), () => undefined));
       events({ type: 'stage-finished', id: `stage:${stage.id}`, time: eventTime(), stage: stage.id, index, outcome: signal.aborted ? 'canceled' : 'failed' });
       throw err;
     }

@@ -6,11 +6,11 @@ import type { DownloadedFile, ResolvedGitSource, SelectedSource } from '../ops/i
 import type { ContentSource, PlanStep } from '../plan/index.js';
 import { canonicalJson } from './cache-key.js';
 import { selectContext, selectTree } from './context-source.js';
-import type { LayerStepContext } from './layer-step.js';
 import type { BuildSession, FsState } from './session.js';
 import { unpackLayer } from '../snapshot/index.js';
 import { layerDirOf, singleLayerRoot } from './single-layer-view.js';
 import { reduceForPaths } from './source-reduction.js';
+import type { StageRunner } from './stage-runner.js';
 import { openView } from './with-snapshot.js';
 
 /** What a step reads, found before its key: digests for the key, and what the work needs again. */
@@ -54,8 +54,7 @@ function localPatterns(step: PlanStep, paths: readonly string[]): readonly strin
  * result (their digest remembered per stage result, so an unchanged stage is not read again),
  * images by manifest digest, URLs by --checksum or by their downloaded content.
  */
-export async function stepInputs(session: BuildSession, context: LayerStepContext): Promise<StepSources> {
-  const { step } = context;
+export async function stepInputs(session: BuildSession, step: PlanStep, stages: Pick<StageRunner, 'run'>): Promise<StepSources> {
   const digests: string[] = [];
   const stageFs = new Map<number, FsState>();
   const imageFs = new Map<string, FsState>();
@@ -80,7 +79,7 @@ export async function stepInputs(session: BuildSession, context: LayerStepContex
           break;
         }
         case 'stage': {
-          const fs = (await context.stages.run(input.stage)).fs;
+          const fs = (await stages.run(input.stage)).fs;
           stageFs.set(input.stage, fs);
           const isCopy = step.instruction.kind === 'copy';
           digests.push(

@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBuildError } from '../../src/errors/index.js';
 import { buildIn, withImageFiles } from './support/build-driver.js';
 import { e2eUnavailable, ensureBaseImages } from './support/e2e-env.js';
+import { startTextServer } from './support/text-server.js';
+import type { TextServer } from './support/text-server.js';
 
 /*
  * The newer Dockerfile syntax end to end: heredocs in RUN and COPY (expansion rules, <<- tab
@@ -56,20 +55,16 @@ async function buildFiles(files: Record<string, string>, options: Parameters<typ
 const unique = (): string => `${String(Date.now())}-${String(Math.random()).slice(2, 8)}`;
 
 describe.skipIf(reason !== undefined)('Dockerfile heredocs, COPY --exclude/--parents and ADD --checksum end to end', () => {
-  let server: Server;
+  let server: TextServer;
   let base = '';
   const payload = 'downloaded payload\n';
   beforeAll(async () => {
     await ensureBaseImages(['debian:bookworm-slim', 'python:3.11-slim']);
-    server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end(payload);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+    server = await startTextServer(() => payload);
+    base = server.base;
   }, 1_800_000);
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 

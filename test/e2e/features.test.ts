@@ -1,6 +1,3 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +9,8 @@ import { writeOutputs } from '../../src/solve/index.js';
 import { dockerRegistryUnavailable, startDockerRegistry } from '../support/docker-registry.js';
 import { buildIn, e2eStore, ranSteps, withImageFiles } from './support/build-driver.js';
 import { e2eUnavailable, ensureBaseImages } from './support/e2e-env.js';
+import { startTextServer } from './support/text-server.js';
+import type { TextServer } from './support/text-server.js';
 
 const reason = await e2eUnavailable();
 if (reason !== undefined) console.warn(`end-to-end feature tests skipped: ${reason}`);
@@ -27,20 +26,16 @@ async function buildFiles(files: Record<string, string>, options: Parameters<typ
 
 describe.skipIf(reason !== undefined)('engine features end to end', () => {
   const dirs: string[] = [];
-  let server: Server;
+  let server: TextServer;
   let body = 'first body\n';
   let base = '';
   beforeAll(async () => {
     await ensureBaseImages(['debian:bookworm-slim']);
-    server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end(body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+    server = await startTextServer(() => body);
+    base = server.base;
   }, 1_800_000);
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
