@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import type { Digest } from '../../oci/index.js';
 import { toDigest } from '../../oci/index.js';
 import { createLimiter } from '../../util/limiter.js';
+import { hashFiles, sha256File } from './file-hash-pool.js';
 import { entryHostPath } from './selection.js';
 import type { SelectedSource, SourceEntry } from './selection.js';
 
@@ -22,25 +21,7 @@ export interface DigestCopySourcesOptions {
   readonly signal?: AbortSignal;
 }
 
-const SMALL_FILE_BYTES = 1 << 20;
 const HASH_BATCH_CHARS = 1 << 16;
-
-/**
- * The sha256 of a file: read with one direct call when `size` says it is small (its pages are
- * usually cached; a thread-pool round trip per file costs more than the read), else streamed in
- * 1 MiB chunks (never more than that in memory).
- */
-export async function sha256File(path: string, options: { readonly size?: number; readonly signal?: AbortSignal } = {}): Promise<string> {
-  const hash = createHash('sha256');
-  if (options.size !== undefined && options.size <= SMALL_FILE_BYTES) {
-    options.signal?.throwIfAborted();
-    hash.update(readFileSync(path));
-  } else {
-    const stream = createReadStream(path, { highWaterMark: SMALL_FILE_BYTES });
-    await pipeline(stream, hash, options.signal !== undefined ? { signal: options.signal } : {});
-  }
-  return hash.digest('hex');
-}
 
 /** The default FileHasher: reads the file every time. */
 export const readingFileHasher: FileHasher = (source, entry, options) =>
@@ -54,24 +35,7 @@ export const readingFileHasher: FileHasher = (source, entry, options) =>
  * selected file does, and a file outside the selection cannot.
  */
 export async function digestCopySources(selection: readonly SelectedSource[], options: DigestCopySourcesOptions = {}): Promise<Digest> {
-  const hashFile = options.hashFile ?? readingFileHasher;
-  const limit = createLimiter(options.concurrency ?? 8);
-  const signal = options.signal;
-  const hashOptions = signal !== undefined ? { signal } : {};
-  // known digests are taken directly; only the others cost a promise (and a read)
-  const contents: string[][] = [];
-  const reads: Promise<void>[] = [];
-  selection.forEach((source, s) => {
-    const row: string[] = new Array<string>(source.entries.length).fill('');
-    contents[s] = row;
-    source.entries.forEach((entry, e) => {
-      if (entry.type !== 'file') return;
-      const known = hashFile.known?.(source, entry);
-      if (known !== undefined) row[e] = known;
-      else reads.push(limit(() => hashFile(source, entry, hashOptions)).then((digest) => void (row[e] = digest)));
-    });
-  });
-  await Promise.all(reads);
+  const contents = options.hashFile !== undefined ? await hashWith(options.hashFile, selection, options) : await hashAll(selection, options.signal);
   // one line per entry, hashed in batches of lines (a hash update per entry costs more than the line)
   const hash = createHash('sha256');
   let batch = '';
@@ -96,4 +60,44 @@ export async function digestCopySources(selection: readonly SelectedSource[], op
   });
   hash.update(batch);
   return toDigest('sha256:' + hash.digest('hex'));
+}
+
+/** File digests by source and entry, through `hashFile` (known digests taken directly; only the others cost a promise and a read). */
+async function hashWith(hashFile: FileHasher, selection: readonly SelectedSource[], options: DigestCopySourcesOptions): Promise<string[][]> {
+  const limit = createLimiter(options.concurrency ?? 8);
+  const hashOptions = options.signal !== undefined ? { signal: options.signal } : {};
+  const contents: string[][] = [];
+  const reads: Promise<void>[] = [];
+  selection.forEach((source, s) => {
+    const row: string[] = new Array<string>(source.entries.length).fill('');
+    contents[s] = row;
+    source.entries.forEach((entry, e) => {
+      if (entry.type !== 'file') return;
+      const known = hashFile.known?.(source, entry);
+      if (known !== undefined) row[e] = known;
+      else reads.push(limit(() => hashFile(source, entry, hashOptions)).then((digest) => void (row[e] = digest)));
+    });
+  });
+  await Promise.all(reads);
+  return contents;
+}
+
+/** File digests by source and entry, every file read (a large job shared with helper threads: hashFiles). */
+async function hashAll(selection: readonly SelectedSource[], signal: AbortSignal | undefined): Promise<string[][]> {
+  const files: { path: string; size: number }[] = [];
+  const places: [number, number][] = [];
+  selection.forEach((source, s) => {
+    source.entries.forEach((entry, e) => {
+      if (entry.type !== 'file') return;
+      files.push({ path: entryHostPath(source, entry), size: entry.size });
+      places.push([s, e]);
+    });
+  });
+  const digests = await hashFiles(files, signal !== undefined ? { signal } : {});
+  const contents = selection.map((source) => new Array<string>(source.entries.length).fill(''));
+  places.forEach(([s, e], k) => {
+    const row = contents[s];
+    if (row !== undefined) row[e] = digests[k] ?? '';
+  });
+  return contents;
 }
