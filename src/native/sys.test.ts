@@ -161,4 +161,16 @@ describe.runIf(status.available && isRoot)('native system calls', () => {
     expect(() => sys.umount(dir, -1)).toThrow(TypeError);
     expect(await sys.readXattrs([join(dir, 'missing')], true)).toEqual([]);
   });
+
+  it('markTopDir sets the T flag (as lsattr shows it), returns 0 again when it is set, and the errno otherwise', () => {
+    const sys = nativeSys();
+    if (sys === undefined) throw new Error('no addon');
+    expect(sys.markTopDir(dir)).toBe(0);
+    const lsattr = spawnSync('lsattr', ['-d', dir], { encoding: 'utf8' });
+    if (lsattr.status === 0) expect(lsattr.stdout.split(' ')[0]).toContain('T');
+    expect(sys.markTopDir(dir)).toBe(0);
+    expect(sys.markTopDir(join(dir, 'missing'))).toBe(2); // ENOENT
+    expect(sys.markTopDir('/proc')).not.toBe(0); // procfs has no such flags
+    expect(() => sys.markTopDir(7 as unknown as string)).toThrow(TypeError);
+  });
 });

@@ -32,6 +32,8 @@ export interface NativeSys {
   readXattrs(paths: readonly string[], recursive: boolean): Promise<ReadonlyArray<readonly [string, XattrList]>>;
   /** Sets each attribute without following a final symlink; resolves to those that failed (by index). */
   writeXattrs(items: ReadonlyArray<readonly [string, string, Buffer]>): Promise<ReadonlyArray<readonly [number, NodeJS.ErrnoException]>>;
+  /** Sets the "top of directory hierarchies" flag (chattr +T) on a directory: 0, or the errno (file systems without it: ENOTTY or EOPNOTSUPP). */
+  markTopDir(path: string): number;
 }
 
 interface AddonExports extends NativeSys {
@@ -39,7 +41,7 @@ interface AddonExports extends NativeSys {
 }
 
 const ADDON_FILE = 'stagecraft-sys.node';
-const ADDON_VERSION = 1;
+const ADDON_VERSION = 2;
 
 /**
  * Where the addon may be, relative to this module: dist/native/ beside the compiled module (tsc

@@ -3,6 +3,7 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
 import { activeDir, layersDir, TEMP_MARKER } from './layout.js';
+import { spreadSnapshotDirs } from './spread-dirs.js';
 import { mountPointsUnder, unmount } from './mounts.js';
 import { isOwnerAlive, ownedName, ownerOf } from './process-owner.js';
 
@@ -35,6 +36,7 @@ function recordPath(root: string, id: string): string {
 /** Creates the record and the (empty) directory of a new snapshot. */
 export async function createActiveSnapshot(root: string, kind: SnapshotKind, lowerDirs: readonly string[]): Promise<ActiveRecord> {
   const active = activeDir(root);
+  spreadSnapshotDirs(root);
   await mkdir(active, { recursive: true });
   const id = ownedName();
   const dir = join(active, id);

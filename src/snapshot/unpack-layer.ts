@@ -8,6 +8,7 @@ import type { Digest } from '../oci/index.js';
 import type { Store } from '../store/index.js';
 import { extractLayerTar } from './extract-layer.js';
 import { layerDir, layerFsDir, layersDir, TEMP_MARKER } from './layout.js';
+import { spreadSnapshotDirs } from './spread-dirs.js';
 import { ownedName } from './process-owner.js';
 
 export interface UnpackLayerOptions {
@@ -54,6 +55,7 @@ export async function publishLayerDir(root: string, diffId: Digest, temp: string
 
 /** A fresh owner-tagged temp directory beside a layer's cache directory (recoverSnapshots removes it if we die). */
 export async function makeLayerTemp(root: string, diffId: Digest): Promise<string> {
+  spreadSnapshotDirs(root);
   await mkdir(layersDir(root), { recursive: true });
   const temp = `${layerDir(root, diffId)}${TEMP_MARKER}${ownedName()}`;
   await mkdir(temp);
