@@ -1,13 +1,15 @@
 /*
  * stagecraft-sys: the few Linux system calls stagecraft needs and Node.js does not offer, as a
- * Node-API addon: mount(2), umount2(2), and reading and writing extended attributes (l*xattr).
+ * Node-API addon: mount(2), umount2(2), reading and writing extended attributes (l*xattr), and
+ * the top-directory flag of ext2/3/4 directories (FS_IOC_GETFLAGS/SETFLAGS).
  *
  * Without it, stagecraft runs mount(8), umount(8), getfattr and setfattr for each of these, a
  * process per call (5-10 ms each from a Node process with a large heap; a RUN step needs three,
- * a COPY four). Every call here runs on libuv's thread pool and returns a promise, so a slow mount
- * or a large tree never blocks the event loop. Errors carry the errno name in `code` (EPERM,
- * EBUSY, ...), the number in `errno` and the call and path in the message, as Node's own fs errors
- * do. src/native/sys.ts loads this file and falls back to the tools when it is missing.
+ * a COPY four). Every call here but markTopDir (two quick ioctls) runs on libuv's thread pool and
+ * returns a promise, so a slow mount or a large tree never blocks the event loop. Errors carry
+ * the errno name in `code` (EPERM, EBUSY, ...), the number in `errno` and the call and path in the
+ * message, as Node's own fs errors do. src/native/sys.ts loads this file and falls back to the
+ * tools when it is missing.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>

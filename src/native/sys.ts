@@ -1,9 +1,10 @@
 /**
- * The system calls Node.js lacks (mount, umount2, l{list,get,set}xattr), from the addon that
- * `npm run build` compiles out of native/stagecraft-sys.c. Loaded on first use; where it is
- * missing (not built: no compiler or no Node headers) or turned off with STAGECRAFT_NATIVE=0,
- * `nativeSys()` is undefined and callers run mount(8), umount(8), getfattr and setfattr instead.
- * Every call runs on libuv's thread pool; failures are errors with Node's `code`/`errno`/`syscall`.
+ * The system calls Node.js lacks (mount, umount2, l{list,get,set}xattr, the FS_IOC_*FLAGS ioctls),
+ * from the addon that `npm run build` compiles out of native/stagecraft-sys.c. Loaded on first
+ * use; where it is missing (not built: no compiler or no Node headers) or turned off with
+ * STAGECRAFT_NATIVE=0, `nativeSys()` is undefined and callers run mount(8), umount(8), getfattr,
+ * setfattr and chattr instead. Every call but markTopDir runs on libuv's thread pool; failures are
+ * errors with Node's `code`/`errno`/`syscall`.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
