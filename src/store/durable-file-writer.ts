@@ -2,6 +2,18 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 
+/** Calls a stream method's `callback` when `work` ends: with no error, or with the one it failed with. */
+function settle(work: Promise<unknown>, callback: (error?: Error | null) => void): void {
+  work.then(
+    () => {
+      callback();
+    },
+    (err: unknown) => {
+      callback(err as Error);
+    },
+  );
+}
+
 /** How many bytes are written between two starts of the file's writeback. */
 export const WRITEBACK_EVERY = 16 * 1024 * 1024;
 
@@ -31,26 +43,16 @@ export class DurableFileWriter extends Writable {
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
-    open(this.path, 'wx').then(
-      (handle) => {
+    settle(
+      open(this.path, 'wx').then((handle) => {
         this.handle = handle;
-        callback();
-      },
-      (err: unknown) => {
-        callback(err as Error);
-      },
+      }),
+      callback,
     );
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.writeAll(chunk).then(
-      () => {
-        callback();
-      },
-      (err: unknown) => {
-        callback(err as Error);
-      },
-    );
+    settle(this.writeAll(chunk), callback);
   }
 
   private async writeAll(chunk: Buffer): Promise<void> {
@@ -77,16 +79,7 @@ export class DurableFileWriter extends Writable {
       callback(new Error(`${this.path} is not open`));
       return;
     }
-    Promise.all(this.writebacks)
-      .then(() => handle.sync())
-      .then(
-        () => {
-          callback();
-        },
-        (err: unknown) => {
-          callback(err as Error);
-        },
-      );
+    settle(Promise.all(this.writebacks).then(() => handle.sync()), callback);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {

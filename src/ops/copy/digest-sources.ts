@@ -14,9 +14,13 @@ export interface FileHasher {
 }
 
 export interface DigestCopySourcesOptions {
-  /** How file contents are hashed: the build context passes its stat-cached ContextDigester. */
+  /**
+   * How file contents are hashed: the build context passes its stat-cached ContextDigester.
+   * Without one every file is read, by this thread and, for a large selection, helper threads
+   * (hashFiles).
+   */
   readonly hashFile?: FileHasher;
-  /** Files hashed at once (default 8). */
+  /** Files `hashFile` is given at once (default 8). */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
 }

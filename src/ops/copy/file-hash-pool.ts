@@ -163,13 +163,15 @@ export async function hashFiles(files: readonly FileToHash[], options: { readonl
   const total = files.reduce((sum, file) => sum + file.size, 0);
   const pool = total >= POOL_MIN_BYTES && availableParallelism() > 1 ? helperThreads() : [];
   const queue = new Queue(files);
+  const hashHere = async (batch: readonly number[]): Promise<void> => {
+    for (const i of batch) {
+      const file = files[i];
+      if (file !== undefined) digests[i] = await sha256File(file.path, { size: file.size, ...(signal !== undefined ? { signal } : {}) });
+    }
+  };
   const here = async (): Promise<void> => {
     for (let batch = queue.take(); batch.length > 0; batch = queue.take()) {
-      for (const i of batch) {
-        const file = files[i];
-        if (file === undefined) continue;
-        digests[i] = await sha256File(file.path, { size: file.size, ...(signal !== undefined ? { signal } : {}) });
-      }
+      await hashHere(batch);
       // let the helpers' replies in, so they get their next batch without waiting for this thread
       if (pool.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -183,7 +185,7 @@ export async function hashFiles(files: readonly FileToHash[], options: { readonl
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== undefined) throw err; // the file's error
         // the thread itself failed: its batch is hashed here, and it takes no more
-        for (const i of batch) digests[i] = await sha256File(files[i]?.path ?? '', { size: files[i]?.size ?? 0, ...(signal !== undefined ? { signal } : {}) });
+        await hashHere(batch);
         return;
       }
       batch.forEach((i, k) => (digests[i] = got[k] ?? ''));
