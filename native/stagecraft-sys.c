@@ -1,7 +1,9 @@
 /*
  * stagecraft-sys: the few Linux system calls stagecraft needs and Node.js does not offer, as a
- * Node-API addon: mount(2), umount2(2), reading and writing extended attributes (l*xattr), and
- * the top-directory flag of ext2/3/4 directories (FS_IOC_GETFLAGS/SETFLAGS).
+ * Node-API addon: mount(2), umount2(2), reading and writing extended attributes (l*xattr), the
+ * top-directory flag of ext2/3/4 directories (FS_IOC_GETFLAGS/SETFLAGS), and two loops that would
+ * otherwise cost a thread-pool round trip per call: unmounting a stack of mounts and removing a
+ * directory tree.
  *
  * Without it, stagecraft runs mount(8), umount(8), getfattr and setfattr for each of these, a
  * process per call (5-10 ms each from a Node process with a large heap; a RUN step needs three,
@@ -112,7 +114,7 @@ static napi_value errno_error(napi_env env, int err, const char *syscall, const 
 
 /* ---- one job type for every call: arguments in, work on the pool, promise out ------------------ */
 
-typedef enum { JOB_MOUNT, JOB_UMOUNT, JOB_READ_XATTRS, JOB_WRITE_XATTRS } job_kind;
+typedef enum { JOB_MOUNT, JOB_UMOUNT, JOB_UMOUNT_ALL, JOB_READ_XATTRS, JOB_WRITE_XATTRS, JOB_REMOVE_TREE } job_kind;
 
 /* One attribute read or to write: which path (index into the job's paths), its name and value. */
 typedef struct {
@@ -129,6 +131,8 @@ typedef struct {
   /* mount / umount */
   char *source, *target, *fstype, *data;
   unsigned long flags;
+  /* umountAll: how many mounts it took off (more than `flags` of them: it gave up) */
+  unsigned long count;
   /* xattrs: the paths given (read) or every path an attribute was found on or goes to */
   char **paths;
   size_t path_count, path_cap;
@@ -324,6 +328,133 @@ static void read_xattrs_execute(job_t *job) {
   free(names.data);
 }
 
+/* ---- removing a tree, unmounting a stack ------------------------------------------------------- */
+
+/*
+ * Removes everything inside the directory open as `dirfd` (which it closes), never following a
+ * symlink and never entering a directory on another device (a mount point: that fails with EXDEV
+ * instead of reaching into the mounted file system). `path` holds the directory's path for error
+ * messages and is restored before returning.
+ */
+static int empty_dir(job_t *job, int dirfd, dev_t dev, buf_t *path) {
+  DIR *dir = fdopendir(dirfd);
+  if (dir == NULL) {
+    job_fail(job, errno, "fdopendir", path->data);
+    close(dirfd);
+    return -1;
+  }
+  size_t base = path->len;
+  int result = 0;
+  for (;;) {
+    errno = 0;
+    struct dirent *entry = readdir(dir);
+    if (entry == NULL) {
+      if (errno != 0) {
+        job_fail(job, errno, "readdir", path->data);
+        result = -1;
+      }
+      break;
+    }
+    const char *name = entry->d_name;
+    if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+    path->len = base;
+    if (buf_append(path, "/", 1) != 0 || buf_append(path, name, strlen(name) + 1) != 0) {
+      job_fail(job, ENOMEM, "unlinkat", NULL);
+      result = -1;
+      break;
+    }
+    path->len -= 1;
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT) continue;
+      job_fail(job, errno, "fstatat", path->data);
+      result = -1;
+      break;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      if (st.st_dev != dev) {
+        job_fail(job, EXDEV, "rmdir", path->data);
+        result = -1;
+        break;
+      }
+      int child = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (child < 0) {
+        job_fail(job, errno, "openat", path->data);
+        result = -1;
+        break;
+      }
+      if (empty_dir(job, child, dev, path) != 0) {
+        result = -1;
+        break;
+      }
+      if (unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT) {
+        job_fail(job, errno, "rmdir", path->data);
+        result = -1;
+        break;
+      }
+    } else if (unlinkat(dirfd, name, 0) != 0 && errno != ENOENT) {
+      job_fail(job, errno, "unlink", path->data);
+      result = -1;
+      break;
+    }
+  }
+  path->len = base;
+  path->data[base] = '\0';
+  closedir(dir);
+  return result;
+}
+
+/* rm -rf PATH on one file system: a missing path is no error. */
+static void remove_tree_execute(job_t *job) {
+  struct stat st;
+  if (lstat(job->target, &st) != 0) {
+    if (errno != ENOENT) job_fail(job, errno, "lstat", job->target);
+    return;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    if (unlink(job->target) != 0 && errno != ENOENT) job_fail(job, errno, "unlink", job->target);
+    return;
+  }
+  int fd = open(job->target, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    job_fail(job, errno, "open", job->target);
+    return;
+  }
+  buf_t path = {0};
+  if (buf_append(&path, job->target, strlen(job->target) + 1) != 0) {
+    close(fd);
+    job_fail(job, ENOMEM, "rmdir", job->target);
+    return;
+  }
+  path.len -= 1;
+  if (empty_dir(job, fd, st.st_dev, &path) == 0 && rmdir(job->target) != 0 && errno != ENOENT) job_fail(job, errno, "rmdir", job->target);
+  free(path.data);
+}
+
+/*
+ * Takes every mount stacked on the target off (umount -l where one is busy), at most job->flags of
+ * them; job->count says how many went (one more than the limit: more were stacked).
+ */
+static void umount_all_execute(job_t *job) {
+  unsigned long limit = job->flags;
+  while (job->count <= limit) {
+    if (umount2(job->target, 0) == 0) {
+      job->count++;
+      continue;
+    }
+    if (errno == EINVAL || errno == ENOENT) return;
+    if (errno != EBUSY) {
+      job_fail(job, errno, "umount2", job->target);
+      return;
+    }
+    if (umount2(job->target, MNT_DETACH) != 0) {
+      if (errno != EINVAL) job_fail(job, errno, "umount2", job->target);
+      return;
+    }
+    job->count++;
+  }
+}
+
 /* ---- the pool side and the promise side -------------------------------------------------------- */
 
 static void execute(napi_env env, void *data) {
@@ -335,6 +466,12 @@ static void execute(napi_env env, void *data) {
       break;
     case JOB_UMOUNT:
       if (umount2(job->target, (int)job->flags) != 0) job_fail(job, errno, "umount2", job->target);
+      break;
+    case JOB_UMOUNT_ALL:
+      umount_all_execute(job);
+      break;
+    case JOB_REMOVE_TREE:
+      remove_tree_execute(job);
       break;
     case JOB_READ_XATTRS:
       read_xattrs_execute(job);
@@ -415,6 +552,7 @@ static void complete(napi_env env, napi_status status, void *data) {
     napi_value value = NULL;
     if (job->kind == JOB_READ_XATTRS) value = read_result(env, job);
     else if (job->kind == JOB_WRITE_XATTRS) value = write_result(env, job);
+    else if (job->kind == JOB_UMOUNT_ALL) napi_create_double(env, (double)job->count, &value);
     if (value == NULL) napi_get_undefined(env, &value);
     napi_resolve_deferred(env, job->deferred, value);
   }
@@ -501,18 +639,34 @@ static napi_value js_mount(napi_env env, napi_callback_info info) {
   return queue(env, job);
 }
 
-/* umount(target, flags) -> Promise<void> */
-static napi_value js_umount(napi_env env, napi_callback_info info) {
+/* A job on one path (`target`), with a flags or limit number after it when `with_number`. */
+static napi_value target_job(napi_env env, napi_callback_info info, job_kind kind, int with_number, const char *usage) {
   napi_value argv[2];
-  if (call_args(env, info, 2, 2, argv, 0, "stagecraft-sys: umount(target, flags)") < 0) return NULL;
-  job_t *job = new_job(env, JOB_UMOUNT);
+  size_t argc = with_number ? 2 : 1;
+  if (call_args(env, info, argc, argc, argv, 0, usage) < 0) return NULL;
+  job_t *job = new_job(env, kind);
   if (job == NULL) return NULL;
-  job->target = string_arg(env, argv[0], 0, "target");
-  if (job->target == NULL || flags_arg(env, argv[1], &job->flags) != 0) {
+  job->target = string_arg(env, argv[0], 0, "path");
+  if (job->target == NULL || (with_number && flags_arg(env, argv[1], &job->flags) != 0)) {
     job_free(job);
     return NULL;
   }
   return queue(env, job);
+}
+
+/* umount(target, flags) -> Promise<void> */
+static napi_value js_umount(napi_env env, napi_callback_info info) {
+  return target_job(env, info, JOB_UMOUNT, 1, "stagecraft-sys: umount(target, flags)");
+}
+
+/* umountAll(target, limit) -> Promise<number>: how many mounts were taken off (limit + 1: more were stacked) */
+static napi_value js_umount_all(napi_env env, napi_callback_info info) {
+  return target_job(env, info, JOB_UMOUNT_ALL, 1, "stagecraft-sys: umountAll(target, limit)");
+}
+
+/* removeTree(path) -> Promise<void>: rm -rf that stays on the path's file system */
+static napi_value js_remove_tree(napi_env env, napi_callback_info info) {
+  return target_job(env, info, JOB_REMOVE_TREE, 0, "stagecraft-sys: removeTree(path)");
 }
 
 /* readXattrs(paths: string[], recursive: boolean) -> Promise<[path, [name, Buffer][]][]> */
@@ -618,10 +772,12 @@ static napi_value init(napi_env env, napi_value exports) {
       {"readXattrs", NULL, js_read_xattrs, NULL, NULL, NULL, napi_enumerable, NULL},
       {"writeXattrs", NULL, js_write_xattrs, NULL, NULL, NULL, napi_enumerable, NULL},
       {"markTopDir", NULL, js_mark_top_dir, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"umountAll", NULL, js_umount_all, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"removeTree", NULL, js_remove_tree, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   napi_value version;
-  CHECK(env, napi_create_uint32(env, 2, &version));
+  CHECK(env, napi_create_uint32(env, 3, &version));
   CHECK(env, napi_set_named_property(env, exports, "version", version));
   return exports;
 }

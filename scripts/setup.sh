@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # System packages: runc (the OCI runtime), skopeo and umoci (independent checkers of our OCI
 # output), docker-registry (a real registry for round-trip tests), debootstrap (base images without
 # Docker Hub), slirp4netns (port publishing for `stagecraft run`), gcc (compiles the small native
-# addon for mount, umount, xattr and ioctl calls, which Node lacks: native/stagecraft-sys.c), attr
+# addon for mount, umount, xattr, ioctl and tree-removal calls, which Node lacks: native/stagecraft-sys.c), attr
 # (getfattr/setfattr: what stagecraft runs where the addon is not built, and the tests' reference
 # for it), zstd (test data), chromium (renders the HTML report in its tests), openssl (a test CA for
 # the NODE_EXTRA_CA_CERTS test).

@@ -162,6 +162,60 @@ describe.runIf(status.available && isRoot)('native system calls', () => {
     expect(await sys.readXattrs([join(dir, 'missing')], true)).toEqual([]);
   });
 
+  it('umountAll takes a stack of mounts off in one call and says how many went', async () => {
+    const sys = nativeSys();
+    if (sys === undefined) throw new Error('no addon');
+    const target = join(dir, 'point');
+    await mkdir(target);
+    for (let i = 0; i < 3; i++) {
+      const result = spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', target]);
+      expect(result.status, result.stderr.toString()).toBe(0);
+    }
+    expect((await listMountPoints()).filter((p) => p === target)).toHaveLength(3);
+    expect(await sys.umountAll(target, 2)).toBe(3); // the limit was passed: one more than it
+    expect(await sys.umountAll(target, 16)).toBe(0);
+    spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', target]);
+    expect(await sys.umountAll(target, 16)).toBe(1);
+    expect(await listMountPoints()).not.toContain(target);
+    await expect(sys.umountAll(join(dir, 'missing'), 16)).resolves.toBe(0);
+    await expect(unmount(target)).resolves.toBeUndefined();
+  });
+
+  it('removeTree removes a tree without following symlinks, and a missing path is no error', async () => {
+    const sys = nativeSys();
+    if (sys === undefined) throw new Error('no addon');
+    const outside = join(dir, 'outside');
+    await mkdir(outside);
+    await writeFile(join(outside, 'keep'), 'kept');
+    const tree = join(dir, 'tree');
+    await mkdir(join(tree, 'a', 'b', 'c'), { recursive: true });
+    await writeFile(join(tree, 'a', 'b', 'c', 'file'), 'x');
+    await writeFile(join(tree, 'top'), 'y');
+    await symlink(outside, join(tree, 'a', 'link-to-dir'));
+    await symlink('/nowhere', join(tree, 'dangling'));
+    await sys.removeTree(tree);
+    await expect(readFile(join(outside, 'keep'), 'utf8')).resolves.toBe('kept');
+    await expect(open(tree)).rejects.toMatchObject({ code: 'ENOENT' });
+    await sys.removeTree(tree);
+    await writeFile(join(dir, 'plain'), 'z');
+    await sys.removeTree(join(dir, 'plain'));
+    await expect(open(join(dir, 'plain'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('removeTree does not reach into a file system mounted inside the tree (EXDEV)', async () => {
+    const sys = nativeSys();
+    if (sys === undefined) throw new Error('no addon');
+    const point = join(dir, 'tree', 'mounted');
+    await mkdir(point, { recursive: true });
+    expect(spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', point]).status).toBe(0);
+    await writeFile(join(point, 'inside'), 'safe');
+    await expect(sys.removeTree(join(dir, 'tree'))).rejects.toMatchObject({ code: 'EXDEV', syscall: 'rmdir', path: point });
+    await expect(readFile(join(point, 'inside'), 'utf8')).resolves.toBe('safe');
+    await unmount(point);
+    await sys.removeTree(join(dir, 'tree'));
+    await expect(open(join(dir, 'tree'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('markTopDir sets the T flag (as lsattr shows it), returns 0 again when it is set, and the errno otherwise', () => {
     const sys = nativeSys();
     if (sys === undefined) throw new Error('no addon');

@@ -1,6 +1,7 @@
 /**
- * The system calls Node.js lacks (mount, umount2, l{list,get,set}xattr, the FS_IOC_*FLAGS ioctls),
- * from the addon that `npm run build` compiles out of native/stagecraft-sys.c. Loaded on first
+ * The system calls Node.js lacks (mount, umount2, l{list,get,set}xattr, the FS_IOC_*FLAGS ioctls)
+ * and two loops of calls done in one thread-pool job each (unmounting a stack of mounts, removing a
+ * tree), from the addon that `npm run build` compiles out of native/stagecraft-sys.c. Loaded on first
  * use; where it is missing (not built: no compiler or no Node headers) or turned off with
  * STAGECRAFT_NATIVE=0, `nativeSys()` is undefined and callers run mount(8), umount(8), getfattr,
  * setfattr and chattr instead. Every call but markTopDir runs on libuv's thread pool; failures are
@@ -26,6 +27,18 @@ export interface NativeSys {
   mount(source: string, target: string, fstype: string, flags: number, data?: string): Promise<void>;
   umount(target: string, flags: number): Promise<void>;
   /**
+   * Takes every mount stacked on `target` off, lazily (umount -l) where one is busy, in one
+   * thread-pool job; resolves to how many went, `limit + 1` when more than `limit` were stacked.
+   * Nothing mounted there: 0.
+   */
+  umountAll(target: string, limit: number): Promise<number>;
+  /**
+   * Removes a file or a directory tree (rm -rf) in one thread-pool job, never following symlinks;
+   * a directory on another device inside it (a mount point) fails the call with EXDEV and is left
+   * alone. A missing path is no error.
+   */
+  removeTree(path: string): Promise<void>;
+  /**
    * The attributes of each path and, when `recursive`, of everything below the directories among
    * them, never following symlinks (getfattr -R -P -h -d -m -). Only paths that have attributes are
    * listed; missing or unreadable ones are skipped.
@@ -42,7 +55,7 @@ interface AddonExports extends NativeSys {
 }
 
 const ADDON_FILE = 'stagecraft-sys.node';
-const ADDON_VERSION = 2;
+const ADDON_VERSION = 3;
 
 /**
  * Where the addon may be, relative to this module: dist/native/ beside the compiled module (tsc

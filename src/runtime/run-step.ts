@@ -3,11 +3,11 @@
  * /etc files, USER resolved in the rootfs, WORKDIR created, the spec built, the container run, and
  * a non-zero exit turned into RUN_FAILED with BuildKit's message.
  */
-import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
+import { removeTree } from '../native/remove-tree.js';
 import { writeEtcFiles } from './etc-files.js';
 import { readHostLimits } from './host-limits.js';
 import { createLogTail } from './log-tail.js';
@@ -52,6 +52,11 @@ export interface RunStepOptions {
   readonly bindHostnameFile?: boolean;
   /** The host's resolver file to derive the step's resolv.conf from; default /etc/resolv.conf. */
   readonly hostResolvConf?: string;
+  /**
+   * Takes the removal of the step's temp directory (bundle, /etc files) to wait for later (a build
+   * waits for it before it returns), so that the step does not; without it, runStep waits.
+   */
+  readonly deferCleanup?: (work: Promise<void>) => void;
 }
 
 export interface RunStepResult {
@@ -133,8 +138,10 @@ export async function runStep(input: RunStepInput, options: RunStepOptions): Pro
     });
   } finally {
     await removeMountStubs(input.rootfs, stubs);
-    // A handful of small files (the bundle, /etc files, runc's log): removing them synchronously
-    // takes well under a millisecond, where fs.promises.rm's walk took several on the step's path.
-    rmSync(temp, { recursive: true, force: true });
+    // A handful of small files (the bundle, /etc files, runc's log): one thread-pool job with the
+    // addon, where fs.promises.rm's walk took several milliseconds of round trips.
+    const removed = removeTree(temp);
+    if (options.deferCleanup !== undefined) options.deferCleanup(removed);
+    else await removed;
   }
 }

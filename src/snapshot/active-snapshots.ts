@@ -1,7 +1,8 @@
-import { rmSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
+import { removeTree } from '../native/remove-tree.js';
 import { activeDir, layersDir, TEMP_MARKER } from './layout.js';
 import { spreadSnapshotDirs } from './spread-dirs.js';
 import { mountPointsUnder, unmount } from './mounts.js';
@@ -55,7 +56,7 @@ export async function createActiveSnapshot(root: string, kind: SnapshotKind, low
  * Unmounts everything under a snapshot's directory, removes the directory, then the record.
  * Refuses to remove a directory something is still mounted in (it would reach into the mount).
  */
-export async function removeActiveSnapshot(root: string, id: string, options: { readonly direct?: boolean } = {}): Promise<void> {
+export async function removeActiveSnapshot(root: string, id: string): Promise<void> {
   const dir = join(activeDir(root), id);
   const mounted = await mountPointsUnder(dir);
   for (const point of mounted) await unmount(point);
@@ -64,12 +65,10 @@ export async function removeActiveSnapshot(root: string, id: string, options: { 
   if (left.length > 0) {
     throw new BuildError('SNAPSHOT_FAILED', `cannot remove snapshot ${id}: ${left.join(', ')} is still mounted`, { details: { id, mounted: left } });
   }
-  // `direct`: an overlay snapshot's directory holds little (after a commit only the empty mount
-  // point and overlay's work directory), and this is on every step's path: synchronous calls save
-  // the ~10 thread-pool round trips of an async removal. A copy snapshot's full tree is removed
-  // without blocking.
-  if (options.direct === true) rmSync(dir, { recursive: true, force: true });
-  else await rm(dir, { recursive: true, force: true });
+  // One thread-pool job with the addon: the build's thread is not held up by the dozen calls an
+  // overlay snapshot's little tree takes (the mount point, overlay's work directory), and a copy
+  // snapshot's full tree is removed without blocking either.
+  await removeTree(dir);
   try {
     unlinkSync(recordPath(root, id));
   } catch (err) {

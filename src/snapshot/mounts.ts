@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BuildError } from '../errors/index.js';
-import { nativeSys, UmountFlags } from '../native/sys.js';
+import { nativeSys } from '../native/sys.js';
 import type { NativeSys } from '../native/sys.js';
 import { runCommand } from './run-command.js';
 
@@ -54,23 +54,13 @@ function cannotUnmount(path: string, reason: string): BuildError {
  * (MNT_DETACH) when a mount is busy. No /proc/self/mountinfo reads and no processes.
  */
 async function unmountWithSyscalls(sys: NativeSys, path: string): Promise<void> {
-  for (let attempt = 0; attempt <= MAX_STACKED; attempt++) {
-    try {
-      await sys.umount(path, 0);
-      continue;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EINVAL' || code === 'ENOENT') return;
-      if (code !== 'EBUSY') throw cannotUnmount(path, (err as Error).message);
-    }
-    try {
-      await sys.umount(path, UmountFlags.detach);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EINVAL') return;
-      throw cannotUnmount(path, (err as Error).message);
-    }
+  let count: number;
+  try {
+    count = await sys.umountAll(path, MAX_STACKED);
+  } catch (err) {
+    throw cannotUnmount(path, (err as Error).message);
   }
-  throw cannotUnmount(path, `more than ${String(MAX_STACKED)} mounts are stacked on it`);
+  if (count > MAX_STACKED) throw cannotUnmount(path, `more than ${String(MAX_STACKED)} mounts are stacked on it`);
 }
 
 /**

@@ -148,7 +148,7 @@ export async function prepareSnapshot(lowerDirs: readonly string[], options: Pre
     release() {
       released ??= (async () => {
         try {
-          await removeActiveSnapshot(root, record.id, { direct: kind === 'overlay' });
+          await removeActiveSnapshot(root, record.id);
           live.delete(snapshot);
         } catch (err) {
           released = undefined; // let a later call try again

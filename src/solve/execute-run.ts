@@ -53,7 +53,9 @@ export async function executeRun(session: BuildSession, context: LayerStepContex
         },
         {
           stateRoot: session.runtimeRoot,
-          ...(secrets.tempDir !== undefined ? { tempDir: secrets.tempDir } : {}),
+          // the step's own temp directory is removed while the build goes on, unless it is inside
+          // the secrets' directory, which is removed right after the step
+          ...(secrets.tempDir !== undefined ? { tempDir: secrets.tempDir } : { deferCleanup: (work: Promise<void>) => { session.defer(work); } }),
           signal: session.signal,
           ...(session.options.runtime !== undefined ? { runtime: session.options.runtime } : {}),
           onOutput: (stream, chunk) => {
