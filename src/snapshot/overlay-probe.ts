@@ -20,7 +20,7 @@ export interface OverlaySupport {
 const probes = new Map<string, Promise<OverlaySupport>>();
 
 async function probe(root: string): Promise<OverlaySupport> {
-  const record = await createActiveSnapshot(root, 'overlay', []);
+  const record = createActiveSnapshot(root, 'overlay', []);
   try {
     const [lower, upper, work] = ['lower', 'upper', 'work'].map((name) => join(record.dir, name)) as [string, string, string];
     await Promise.all([mkdir(lower), mkdir(upper), mkdir(work), mkdir(record.rootfs)]);

@@ -1,4 +1,5 @@
-import { chmod, lchown, mkdir, stat, symlink } from 'node:fs/promises';
+import { chmodSync, lchownSync, mkdirSync, statSync } from 'node:fs';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
 import type { Store } from '../store/index.js';
@@ -59,22 +60,23 @@ function uniqueLowers(lowerDirs: readonly string[]): string[] {
 }
 
 /** The upperdir's root takes the topmost lower root's owner and mode: overlayfs shows the upper root's. */
-async function copyRootAttributes(from: string, to: string): Promise<void> {
-  const stats = await stat(from);
-  await lchown(to, stats.uid, stats.gid);
-  await chmod(to, stats.mode & 0o7777);
+function copyRootAttributes(from: string, to: string): void {
+  const stats = statSync(from);
+  lchownSync(to, stats.uid, stats.gid);
+  chmodSync(to, stats.mode & 0o7777);
 }
 
 async function mountOverlaySnapshot(record: ActiveRecord, lowers: readonly string[], volatile: boolean): Promise<string> {
   const upper = join(record.dir, 'upper');
   const work = join(record.dir, 'work');
-  await Promise.all([mkdir(upper), mkdir(work), mkdir(record.rootfs)]);
+  // synchronous, as createActiveSnapshot's: a few small metadata calls on every step's path
+  for (const dir of [upper, work, record.rootfs]) mkdirSync(dir);
   let stack = lowers;
   if (stack.length === 0) {
     stack = [join(record.dir, 'empty')]; // FROM scratch: overlayfs needs one lowerdir
-    await mkdir(stack[0] ?? '', { mode: 0o755 });
+    mkdirSync(stack[0] ?? '', { mode: 0o755 });
   }
-  await copyRootAttributes(stack[0] ?? '', upper);
+  copyRootAttributes(stack[0] ?? '', upper);
   const features = [...overlayFeatureOptions(), ...(volatile ? ['volatile'] : [])];
   const plan = planOverlayMount(stack, { snapshotDir: record.dir, upper, work }, features);
   if (plan.links.length > 0) {
@@ -105,7 +107,7 @@ export async function prepareSnapshot(lowerDirs: readonly string[], options: Pre
   const choice = options.snapshotter ?? 'auto';
   const overlay = choice === 'copy' ? undefined : await overlaySupport(root);
   const kind: SnapshotKind = choice === 'auto' ? (overlay?.available === true ? 'overlay' : 'copy') : choice;
-  const record = await createActiveSnapshot(root, kind, lowers);
+  const record = createActiveSnapshot(root, kind, lowers);
   let identities = new Map<string, string>();
   let upperDir = join(record.dir, 'upper');
   try {

@@ -29,7 +29,7 @@ async function unpacked(c: string, size = 10_000): Promise<string> {
 describe('pruneUnpackedLayers', () => {
   it('removes layers nothing uses; keeps those live snapshots stack and those the caller names', async () => {
     const [, b, c, d] = [await unpacked('a', 100_000), await unpacked('b'), await unpacked('c'), await unpacked('d', 50_000)];
-    const live = await createActiveSnapshot(root, 'overlay', [b, '/some/context/dir']);
+    const live = createActiveSnapshot(root, 'overlay', [b, '/some/context/dir']);
     // a snapshot record of a process that is gone protects nothing
     await writeFile(join(activeDir(root), '4194305-9.abc.json'), JSON.stringify({ version: 1, id: '4194305-9.abc', lowerDirs: [d] }));
     const result = await pruneUnpackedLayers(root, { keep: [join(c, 'usr'), '/elsewhere'] });
