@@ -1,11 +1,12 @@
 /**
- * The system calls Node.js lacks (mount, umount2, l{list,get,set}xattr, the FS_IOC_*FLAGS ioctls)
- * and two loops of calls done in one thread-pool job each (unmounting a stack of mounts, removing a
- * tree), from the addon that `npm run build` compiles out of native/stagecraft-sys.c. Loaded on first
- * use; where it is missing (not built: no compiler or no Node headers) or turned off with
- * STAGECRAFT_NATIVE=0, `nativeSys()` is undefined and callers run mount(8), umount(8), getfattr,
- * setfattr and chattr instead. Every call but markTopDir runs on libuv's thread pool; failures are
- * errors with Node's `code`/`errno`/`syscall`.
+ * The system calls Node.js lacks (mount, umount2, l{list,get,set}xattr, the FS_IOC_*FLAGS ioctls,
+ * posix_spawn and waitpid), and two loops of calls done in one thread-pool job each (unmounting a
+ * stack of mounts, removing a tree), from the addon that `npm run build` compiles out of
+ * native/stagecraft-sys.c. Loaded on first use; where it is missing (not built: no compiler or no
+ * Node headers) or turned off with STAGECRAFT_NATIVE=0, `nativeSys()` is undefined and callers run
+ * mount(8), umount(8), getfattr, setfattr and chattr, or child_process.spawn, instead. Every call
+ * but markTopDir and spawnPiped runs on libuv's thread pool; failures are errors with Node's
+ * `code`/`errno`/`syscall`.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,15 @@ export interface NativeSys {
    */
   removeTree(path: string): Promise<void>;
   /**
+   * Starts `file` (looked up in PATH) with `args` (args[0] included) through posix_spawnp, stdin
+   * /dev/null, stdout and stderr into new pipes whose read ends it returns; signal handling reset
+   * to the defaults; `newSession`: in a session (and process group) of its own. Synchronous; a
+   * failure to start (ENOENT, EACCES) throws.
+   */
+  spawnPiped(file: string, args: readonly string[], newSession: boolean): { readonly pid: number; readonly stdout: number; readonly stderr: number };
+  /** Waits for a child started by spawnPiped (on the pool: call it once its pipes have closed); the signal as a number. */
+  waitProcess(pid: number): Promise<{ readonly code: number | null; readonly signal: number | null }>;
+  /**
    * The attributes of each path and, when `recursive`, of everything below the directories among
    * them, never following symlinks (getfattr -R -P -h -d -m -). Only paths that have attributes are
    * listed; missing or unreadable ones are skipped.
@@ -55,7 +65,7 @@ interface AddonExports extends NativeSys {
 }
 
 const ADDON_FILE = 'stagecraft-sys.node';
-const ADDON_VERSION = 3;
+const ADDON_VERSION = 4;
 
 /**
  * Where the addon may be, relative to this module: dist/native/ beside the compiled module (tsc

@@ -9,6 +9,7 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { constants as osConstants, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
+import { spawnPiped } from '../native/spawn-piped.js';
 import type { OciRuntimeSpec } from './oci-spec.js';
 
 export type RuntimeName = 'runc' | 'crun';
@@ -115,19 +116,11 @@ export async function runContainer(spec: OciRuntimeSpec, options: RunContainerOp
   await writeFile(join(options.bundleDir, 'config.json'), JSON.stringify(withCgroupsPath(spec, id)));
   const global = ['--root', options.stateRoot];
 
-  const child = spawn(runtime, [...global, '--log', logPath, '--log-format', 'json', 'run', '--bundle', options.bundleDir, id], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: a Ctrl-C at the terminal reaches stagecraft, which then kills the container.
-    detached: true,
-  });
+  // Its own session: a Ctrl-C at the terminal reaches stagecraft, which then kills the container.
+  const child = spawnPiped(runtime, [...global, '--log', logPath, '--log-format', 'json', 'run', '--bundle', options.bundleDir, id], { newSession: true });
   child.stdout.on('data', (chunk: Buffer) => options.onOutput?.('stdout', chunk));
   child.stderr.on('data', (chunk: Buffer) => options.onOutput?.('stderr', chunk));
-  const exited = new Promise<Exit | NodeJS.ErrnoException>((resolve) => {
-    child.on('error', resolve);
-    child.on('close', (code, sig) => {
-      resolve({ code, signal: sig });
-    });
-  });
+  const exited: Promise<Exit | NodeJS.ErrnoException> = child.exited.catch((err: unknown) => err as NodeJS.ErrnoException);
 
   let running = true;
   const onAbort = (): void => {

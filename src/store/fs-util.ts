@@ -42,11 +42,17 @@ export async function syncDirectory(dir: string): Promise<void> {
  * the target, fsync the directory. A reader sees the old content or the new, never a mix; a crash
  * leaves at most an owner-tagged temp file that cleanup removes. With `durable: false` the two
  * fsyncs are left out: for files that only matter while their writer lives (a lease), which other
- * processes must see whole but a crash may lose.
+ * processes must see whole but a crash may lose. `publish` wraps the rename alone (a caller that
+ * must hold the store lock when the file appears holds it for that, not for the writes and fsyncs).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { readonly durable?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { readonly durable?: boolean; readonly publish?: (rename: () => Promise<void>) => Promise<void> } = {},
+): Promise<void> {
   const durable = options.durable ?? true;
   const temp = tempPathFor(path);
+  const move = (): Promise<void> => rename(temp, path);
   try {
     const handle = await open(temp, 'wx');
     try {
@@ -55,7 +61,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
+    await (options.publish !== undefined ? options.publish(move) : move());
   } catch (err) {
     await unlinkQuietly(temp).catch(() => false);
     throw storeWriteError(path, err);

@@ -62,7 +62,9 @@ export class KvArea implements KeyValueArea {
       await writeFileAtomic(this.fileFor(key), text);
       return;
     }
-    await this.lock.withLock(() => writeFileAtomic(this.fileFor(key), text), { purpose: 'cache entry' });
+    // the entry appears under the lock (a prune then sees it or ran before it); its write and
+    // fsync happen outside, so other writers do not wait for them
+    await writeFileAtomic(this.fileFor(key), text, { publish: (rename) => this.lock.withLock(rename, { purpose: 'cache entry' }) });
   }
 
   async delete(key: string): Promise<boolean> {
