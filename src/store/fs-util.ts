@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BuildError } from '../errors/index.js';
@@ -67,6 +67,21 @@ export async function writeFileAtomic(
     throw storeWriteError(path, err);
   }
   if (durable) await syncDirectory(dirname(path));
+}
+
+/**
+ * writeFileAtomic without the fsyncs, in synchronous calls: for a small file that only matters
+ * while its writer lives, written while the store lock is held.
+ */
+export function writeFileAtomicSync(path: string, data: string): void {
+  const temp = tempPathFor(path);
+  try {
+    writeFileSync(temp, data, { flag: 'wx' });
+    renameSync(temp, path);
+  } catch (err) {
+    unlinkSyncQuietly(temp);
+    throw storeWriteError(path, err);
+  }
 }
 
 const STORAGE_ERRORS: Readonly<Record<string, string>> = {

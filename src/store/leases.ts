@@ -2,7 +2,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDigest } from '../oci/index.js';
 import type { Digest } from '../oci/index.js';
-import { isErrno, randomSuffix, readJsonFile, TEMP_PREFIX, unlinkQuietly, writeFileAtomic } from './fs-util.js';
+import { isErrno, randomSuffix, readJsonFile, TEMP_PREFIX, unlinkQuietly, writeFileAtomicSync } from './fs-util.js';
 import type { StoreLock } from './lock.js';
 import { currentOwner, isOwnerAlive } from './owner.js';
 
@@ -45,9 +45,13 @@ export class Leases {
     const path = join(this.dir, `${currentOwner()}.${randomSuffix()}.json`);
     const held = new Set<Digest>(digests);
     let released = false;
-    // not fsynced: a lease protects blobs only while its owner lives, and a crash ends that anyway
-    const write = (): Promise<void> =>
-      writeFileAtomic(path, JSON.stringify({ owner: currentOwner(), digests: [...held] }) + '\n', { durable: false });
+    // Not fsynced: a lease protects blobs only while its owner lives, and a crash ends that anyway.
+    // Synchronous: it is written under the store lock, on the path of every blob a build commits,
+    // and three calls in a row through a busy thread pool held the lock for milliseconds.
+    const write = (): Promise<void> => {
+      writeFileAtomicSync(path, JSON.stringify({ owner: currentOwner(), digests: [...held] }) + '\n');
+      return Promise.resolve();
+    };
     const addLocked = async (more: Iterable<Digest>): Promise<void> => {
       if (released) throw new Error('lease already released');
       const before = held.size;
