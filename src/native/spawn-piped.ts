@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { nativeSys } from './sys.js';
 
 /** A child process with stdin closed and its output in two pipes. */
@@ -56,8 +56,7 @@ export function spawnPiped(file: string, args: readonly string[], options: { rea
   } catch (err) {
     const failed = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     failed.catch(() => undefined); // the caller's await sees it; no unhandled-rejection warning meanwhile
-    const nothing = new Socket();
-    nothing.destroy();
+    const nothing = Readable.from([]);
     return { pid: -1, stdout: nothing, stderr: nothing, exited: failed, kill: () => undefined };
   }
   const { pid } = started;

@@ -16,11 +16,6 @@ export const MountFlags = {
   readOnly: 0x1,
 } as const;
 
-/** umount2(2) flags (linux/fs.h): detach lazily, as `umount -l`. */
-export const UmountFlags = {
-  detach: 0x2,
-} as const;
-
 /** A path's extended attributes, as the addon reports them: [name, value] in the order listed. */
 export type XattrList = ReadonlyArray<readonly [string, Buffer]>;
 

@@ -40,24 +40,22 @@ export async function syncDirectory(dir: string): Promise<void> {
 /**
  * Replaces `path` with `data` atomically: write a temp file beside it, fsync it, rename it over
  * the target, fsync the directory. A reader sees the old content or the new, never a mix; a crash
- * leaves at most an owner-tagged temp file that cleanup removes. With `durable: false` the two
- * fsyncs are left out: for files that only matter while their writer lives (a lease), which other
- * processes must see whole but a crash may lose. `publish` wraps the rename alone (a caller that
- * must hold the store lock when the file appears holds it for that, not for the writes and fsyncs).
+ * leaves at most an owner-tagged temp file that cleanup removes. `publish` wraps the rename alone
+ * (a caller that must hold the store lock when the file appears holds it for that, not for the
+ * writes and fsyncs). A file that need not survive a crash: writeFileAtomicSync.
  */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
-  options: { readonly durable?: boolean; readonly publish?: (rename: () => Promise<void>) => Promise<void> } = {},
+  options: { readonly publish?: (rename: () => Promise<void>) => Promise<void> } = {},
 ): Promise<void> {
-  const durable = options.durable ?? true;
   const temp = tempPathFor(path);
   const move = (): Promise<void> => rename(temp, path);
   try {
     const handle = await open(temp, 'wx');
     try {
       await handle.writeFile(data);
-      if (durable) await handle.sync();
+      await handle.sync();
     } finally {
       await handle.close();
     }
@@ -66,12 +64,13 @@ export async function writeFileAtomic(
     await unlinkQuietly(temp).catch(() => false);
     throw storeWriteError(path, err);
   }
-  if (durable) await syncDirectory(dirname(path));
+  await syncDirectory(dirname(path));
 }
 
 /**
  * writeFileAtomic without the fsyncs, in synchronous calls: for a small file that only matters
- * while its writer lives, written while the store lock is held.
+ * while its writer lives (a lease), which other processes must see whole but a crash may lose,
+ * written while the store lock is held.
  */
 export function writeFileAtomicSync(path: string, data: string): void {
   const temp = tempPathFor(path);
