@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnTsChild, waitForChild, waitForLine } from '../store/testing/spawn-child.js';
-import { recoverSnapshots } from './active-snapshots.js';
+import { activeRecordPath, recoverSnapshots } from './active-snapshots.js';
 import type { SnapshotKind } from './active-snapshots.js';
 import { activeDir, layersDir, TEMP_MARKER } from './layout.js';
 import { listMountPoints } from './mounts.js';
@@ -54,7 +54,8 @@ describe.runIf(isRoot).each(kinds)('recoverSnapshots after a %s snapshot holder 
       const report = await recoverSnapshots(root);
       expect(report.removedSnapshots).toEqual([childId]);
       expect(await listMountPoints()).not.toContain(rootfs);
-      expect((await readdir(activeDir(root))).sort()).toEqual([mine.id, `${mine.id}.json`].sort());
+      expect(await readdir(activeDir(root))).toEqual([mine.id]);
+      expect(JSON.parse(await readFile(activeRecordPath(root, mine.id), 'utf8'))).toMatchObject({ id: mine.id, kind, lowerDirs: [lower] });
       // ours still works
       expect(await readFile(join(mine.rootfs, 'etc/os-release'), 'utf8')).toBe('x');
       if (kind === 'overlay') expect(await listMountPoints()).toContain(mine.rootfs);
@@ -75,6 +76,16 @@ describe.runIf(isRoot)('recoverSnapshots and half-made layers', () => {
     expect(report.removedTemps).toBe(1);
     expect(existsSync(join(layersDir(root), dead))).toBe(false);
     expect(existsSync(join(layersDir(root), live))).toBe(true);
+  });
+
+  it('removes the snapshot of a dead owner recorded as earlier versions did (<id>.json beside it)', async () => {
+    const id = '4194301-1.0123456789ab';
+    await mkdir(join(activeDir(root), id, 'upper'), { recursive: true });
+    await writeFile(join(activeDir(root), `${id}.json`), JSON.stringify({ version: 1, id, lowerDirs: [] }));
+    const report = await recoverSnapshots(root);
+    expect(report.removedSnapshots).toEqual([id]);
+    expect(existsSync(join(activeDir(root), id))).toBe(false);
+    expect(existsSync(join(activeDir(root), `${id}.json`))).toBe(false);
   });
 
   it('is a no-op on a root that never had snapshots', async () => {

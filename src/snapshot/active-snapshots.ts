@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
@@ -9,11 +9,18 @@ import { mountPointsUnder, unmount } from './mounts.js';
 import { isOwnerAlive, ownedName, ownerOf } from './process-owner.js';
 
 /*
- * Every mutable snapshot has a directory `snapshots/active/<id>/` and a record `<id>.json` beside
- * it, written (atomically) before anything is created or mounted. `<id>` starts with the owner
+ * Every mutable snapshot has a directory `snapshots/active/<id>/` holding its record,
+ * `record.json`, written (atomically) before anything is mounted. `<id>` starts with the owner
  * (`PID-STARTTIME`), so when a process dies with snapshots mounted, the next one to call
  * recoverSnapshots sees an owner that is gone, unmounts what is under the directory and removes
  * it. Nothing is removed while anything is still mounted below it.
+ *
+ * The record lives inside the snapshot's directory, not beside it: `snapshots/active` is a "top
+ * directory" (spread-dirs.ts), so each snapshot directory lands in a block group of ext4's choosing
+ * with free inodes, while files made in `active` itself pile into its one group. On this project's
+ * machines, where builds make and remove thousands of files, creating a record there took 0.8-0.9 ms
+ * (ext4 skipping recently freed inodes), against ~0.03 ms inside the new directory. Stores written
+ * by earlier versions have `<id>.json` beside the directory; those are still read and removed.
  */
 
 export type SnapshotKind = 'overlay' | 'copy';
@@ -28,16 +35,23 @@ export interface ActiveRecord {
   readonly created: string;
 }
 
-const RECORD_SUFFIX = '.json';
+const RECORD_NAME = 'record.json';
+/** The suffix of the records earlier versions wrote beside the snapshot's directory. */
+const LEGACY_RECORD_SUFFIX = '.json';
 
-function recordPath(root: string, id: string): string {
-  return join(activeDir(root), `${id}${RECORD_SUFFIX}`);
+/** Where the record of snapshot `id` is. */
+export function activeRecordPath(root: string, id: string): string {
+  return join(activeDir(root), id, RECORD_NAME);
+}
+
+function legacyRecordPath(root: string, id: string): string {
+  return join(activeDir(root), `${id}${LEGACY_RECORD_SUFFIX}`);
 }
 
 /**
- * Creates the record and the (empty) directory of a new snapshot. Synchronous calls: four small
- * metadata operations, on the path of every RUN and COPY step, took as many thread-pool round
- * trips (2-3 ms while the pool was busy with the commits of parallel stages).
+ * Creates the directory of a new snapshot and its record. Synchronous calls: four small metadata
+ * operations, on the path of every RUN and COPY step, took as many thread-pool round trips (2-3 ms
+ * while the pool was busy with the commits of parallel stages).
  */
 export function createActiveSnapshot(root: string, kind: SnapshotKind, lowerDirs: readonly string[]): ActiveRecord {
   const active = activeDir(root);
@@ -46,19 +60,19 @@ export function createActiveSnapshot(root: string, kind: SnapshotKind, lowerDirs
   const id = ownedName();
   const dir = join(active, id);
   const record: ActiveRecord = { version: 1, id, kind, dir, rootfs: join(dir, 'rootfs'), lowerDirs, created: new Date().toISOString() };
+  mkdirSync(dir);
   // Not fsynced: the record only has to outlive this process (page cache survives a kill -9);
   // after a power loss no mount is left, and a directory without a record is recognised by its
-  // name, whose owner is gone.
-  const temp = join(active, `${TEMP_MARKER}${id}${RECORD_SUFFIX}`);
+  // name, whose owner is gone. Written whole under a temp name: a reader never sees half of it.
+  const temp = join(dir, `${TEMP_MARKER}${RECORD_NAME}`);
   writeFileSync(temp, JSON.stringify(record, null, 2), { flag: 'wx' });
-  renameSync(temp, recordPath(root, id));
-  mkdirSync(dir);
+  renameSync(temp, activeRecordPath(root, id));
   return record;
 }
 
 /**
- * Unmounts everything under a snapshot's directory, removes the directory, then the record.
- * Refuses to remove a directory something is still mounted in (it would reach into the mount).
+ * Unmounts everything under a snapshot's directory, then removes the directory (its record with
+ * it). Refuses to remove a directory something is still mounted in (it would reach into the mount).
  */
 export async function removeActiveSnapshot(root: string, id: string): Promise<void> {
   const dir = join(activeDir(root), id);
@@ -73,11 +87,6 @@ export async function removeActiveSnapshot(root: string, id: string): Promise<vo
   // overlay snapshot's little tree takes (the mount point, overlay's work directory), and a copy
   // snapshot's full tree is removed without blocking either.
   await removeTree(dir);
-  try {
-    unlinkSync(recordPath(root, id));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
 }
 
 export interface RecoveryReport {
@@ -111,12 +120,13 @@ export async function recoverSnapshots(root: string): Promise<RecoveryReport> {
       if (owner !== undefined && !(await isOwnerAlive(owner))) await rm(join(activeDir(root), name), { force: true });
       continue;
     }
-    ids.add(name.endsWith(RECORD_SUFFIX) ? name.slice(0, -RECORD_SUFFIX.length) : name);
+    ids.add(name.endsWith(LEGACY_RECORD_SUFFIX) ? name.slice(0, -LEGACY_RECORD_SUFFIX.length) : name);
   }
   for (const id of [...ids].sort()) {
     const owner = ownerOf(id);
     if (owner === undefined || (await isOwnerAlive(owner))) continue;
     await removeActiveSnapshot(root, id);
+    await rm(legacyRecordPath(root, id), { force: true });
     removedSnapshots.push(id);
   }
   let removedTemps = 0;

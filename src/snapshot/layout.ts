@@ -7,8 +7,9 @@ import type { Digest } from '../oci/index.js';
  *
  *   snapshots/layers/<diffid-hex>/fs       a layer unpacked once, read-only, with overlayfs whiteouts
  *   snapshots/layers/<hex>.tmp.<OWNER>.<R>  an unpack (or a commit's move) in progress
- *   snapshots/active/<OWNER>.<R>/           one mutable snapshot: upper/, work/, rootfs/, l/
- *   snapshots/active/<OWNER>.<R>.json       its record, written before anything is mounted
+ *   snapshots/active/<OWNER>.<R>/           one mutable snapshot: upper/, work/, rootfs/, l/ and
+ *                                           record.json, written before anything is mounted
+ *                                           (earlier versions wrote <OWNER>.<R>.json beside it)
  *
  * OWNER is `PID-STARTTIME` (process-owner.ts), so a later process can tell what a dead one left.
  */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActiveSnapshot, removeActiveSnapshot } from './active-snapshots.js';
 import { activeDir, layerFsDir, layersDir } from './layout.js';
+import { currentOwner } from './process-owner.js';
 import { pruneUnpackedLayers } from './prune-layers.js';
 import type { Digest } from '../oci/index.js';
 
@@ -30,8 +31,10 @@ describe('pruneUnpackedLayers', () => {
   it('removes layers nothing uses; keeps those live snapshots stack and those the caller names', async () => {
     const [, b, c, d] = [await unpacked('a', 100_000), await unpacked('b'), await unpacked('c'), await unpacked('d', 50_000)];
     const live = createActiveSnapshot(root, 'overlay', [b, '/some/context/dir']);
-    // a snapshot record of a process that is gone protects nothing
-    await writeFile(join(activeDir(root), '4194305-9.abc.json'), JSON.stringify({ version: 1, id: '4194305-9.abc', lowerDirs: [d] }));
+    // snapshot records of a process that is gone protect nothing, in either place
+    await mkdir(join(activeDir(root), '4194305-9.abc'), { recursive: true });
+    await writeFile(join(activeDir(root), '4194305-9.abc', 'record.json'), JSON.stringify({ version: 1, id: '4194305-9.abc', lowerDirs: [d] }));
+    await writeFile(join(activeDir(root), '4194305-9.def.json'), JSON.stringify({ version: 1, id: '4194305-9.def', lowerDirs: [d] }));
     const result = await pruneUnpackedLayers(root, { keep: [join(c, 'usr'), '/elsewhere'] });
     expect(result).toMatchObject({ removed: 2, kept: 2 });
     expect(result.freedBytes).toBeGreaterThanOrEqual(150_000);
@@ -39,6 +42,16 @@ describe('pruneUnpackedLayers', () => {
     await removeActiveSnapshot(root, live.id);
     expect(await pruneUnpackedLayers(root)).toMatchObject({ removed: 2, kept: 0 });
     expect(await readdir(layersDir(root))).toEqual([]);
+  });
+
+  it('keeps the layers a live process recorded as earlier versions did (<id>.json beside the snapshot)', async () => {
+    const [a, b] = [await unpacked('a'), await unpacked('b')];
+    const id = `${currentOwner()}.0123456789ab`;
+    await mkdir(join(activeDir(root), id), { recursive: true });
+    await writeFile(join(activeDir(root), `${id}.json`), JSON.stringify({ version: 1, id, lowerDirs: [a] }));
+    expect(await pruneUnpackedLayers(root)).toMatchObject({ removed: 1, kept: 1 });
+    expect(await readdir(layersDir(root))).toEqual(['a'.repeat(64)]);
+    expect(b).not.toBe(a);
   });
 
   it.each([

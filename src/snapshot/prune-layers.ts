@@ -1,6 +1,7 @@
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { diskUsage } from '../util/disk-usage.js';
+import { activeRecordPath } from './active-snapshots.js';
 import { activeDir, layersDir, TEMP_MARKER } from './layout.js';
 import { isOwnerAlive, ownedName, ownerOf } from './process-owner.js';
 
@@ -37,18 +38,23 @@ function layerOf(root: string, path: string): string | undefined {
   return LAYER.test(first) ? first : undefined;
 }
 
-/** The lowerdirs of the snapshots that live processes hold (their records list them). */
+/**
+ * The lowerdirs of the snapshots that live processes hold (their records list them): `<id>/record.json`,
+ * or `<id>.json` beside the directory as earlier versions wrote it.
+ */
 async function activeLowerDirs(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const name of await names(activeDir(root))) {
-    if (name.startsWith(TEMP_MARKER) || !name.endsWith('.json')) continue;
-    const owner = ownerOf(name);
+    if (name.startsWith(TEMP_MARKER)) continue;
+    const legacy = name.endsWith('.json');
+    const owner = ownerOf(legacy ? name.slice(0, -'.json'.length) : name);
     if (owner !== undefined && !(await isOwnerAlive(owner))) continue;
     try {
-      const record = JSON.parse(await readFile(join(activeDir(root), name), 'utf8')) as { lowerDirs?: unknown };
+      const path = legacy ? join(activeDir(root), name) : activeRecordPath(root, name);
+      const record = JSON.parse(await readFile(path, 'utf8')) as { lowerDirs?: unknown };
       if (Array.isArray(record.lowerDirs)) for (const dir of record.lowerDirs as unknown[]) if (typeof dir === 'string') out.push(dir);
     } catch {
-      // released meanwhile, or unreadable: nothing to keep for it
+      // released meanwhile, not recorded yet, or unreadable: nothing to keep for it
     }
   }
   return out;
