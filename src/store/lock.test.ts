@@ -1,4 +1,4 @@
-import { link, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -38,6 +38,31 @@ describe('StoreLock', () => {
     const results = await Promise.all(children.map(waitForChild));
     for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0, stdout: 'done\n' });
     expect(await readFile(join(root, 'counter'), 'utf8')).toBe('60');
+    // each child's record file went with it when it exited; the lock is free
+    expect((await readdir(root)).sort()).toEqual(['counter']);
+  });
+
+  it('with reuseRecordFile, writes each record into one file per process, which is `lock` only while held', async () => {
+    const lock = new StoreLock(root, 10_000, { reuseRecordFile: true });
+    const seen: Array<{ token: string; ino: number; names: string[] }> = [];
+    for (let i = 0; i < 3; i++) {
+      await lock.withLock(async () => {
+        const held = await stat(join(root, 'lock'));
+        const record = JSON.parse(await readFile(join(root, 'lock'), 'utf8')) as { owner: string; token: string };
+        expect(record.owner).toBe(currentOwner());
+        seen.push({ token: record.token, ino: held.ino, names: (await readdir(root)).filter((n) => n !== 'counter').sort() });
+      });
+      expect((await readdir(root)).filter((n) => n.endsWith('lock'))).toHaveLength(1); // the record file, `lock` gone
+    }
+    expect(new Set(seen.map((s) => s.token)).size).toBe(3);
+    expect(new Set(seen.map((s) => s.ino)).size).toBe(1);
+    for (const s of seen) expect(s.names).toEqual(['lock', expect.stringMatching(new RegExp(`^\\.tmp\\.${currentOwner()}\\..*\\.lock$`)) as string].sort());
+  });
+
+  it('without it, leaves no file behind once released', async () => {
+    const lock = new StoreLock(root, 10_000);
+    await lock.withLock(() => Promise.resolve());
+    expect(await readdir(root)).toEqual(['counter']);
   });
 
   it('breaks the lock of a holder that died', async () => {

@@ -205,7 +205,7 @@ export async function openStore(root: string, options: OpenStoreOptions = {}): P
     throw storeWriteError(root, err, 'create the store at');
   }
   await checkLayout(root);
-  const lock = new StoreLock(root, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+  const lock = new StoreLock(root, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, { reuseRecordFile: true });
   const parts: StoreParts = {
     root,
     blobs: new BlobStore(root),

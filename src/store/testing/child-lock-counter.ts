@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { StoreLock } from '../lock.js';
 
 const [root = '', countText = '0'] = process.argv.slice(2);
-const lock = new StoreLock(root, 60_000);
+const lock = new StoreLock(root, 60_000, { reuseRecordFile: true }); // as the store's lock
 const file = join(root, 'counter');
 for (let i = 0; i < Number(countText); i++) {
   await lock.withLock(async () => {
