@@ -46,8 +46,12 @@ export class BuildCache {
     return record;
   }
 
+  /**
+   * Records a step's result. The caller holds a lease on the layer blob until after this resolves
+   * (a build's lease outlives its deferred work), so the entry needs no store lock.
+   */
   async put(key: CacheKey, record: CacheRecord): Promise<void> {
-    await this.store.kv.put(STEP_PREFIX + key, record, { blobs: [record.diffId] });
+    await this.store.kv.put(STEP_PREFIX + key, record, { blobs: [record.diffId], leased: true });
   }
 
   /** Whether a base (FROM) was built on before: BuildKit then shows its step as CACHED. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BuildError } from '../errors/index.js';
 import { currentOwner } from './owner.js';
@@ -38,11 +38,28 @@ export async function syncDirectory(dir: string): Promise<void> {
 }
 
 /**
+ * Replaces `path` with `data` by a temp file beside it and a rename, with no fsync: a reader sees
+ * the old content or the new, never a mix, while the machine runs; after a crash or power loss the
+ * file may be missing, old, empty or torn. Only for files whose reader treats all of those as "not
+ * there" (the build cache). A crash leaves at most an owner-tagged temp file that cleanup removes.
+ */
+export async function replaceFile(path: string, data: string): Promise<void> {
+  const temp = tempPathFor(path);
+  try {
+    await writeFile(temp, data, { flag: 'wx' });
+    await rename(temp, path);
+  } catch (err) {
+    await unlinkQuietly(temp).catch(() => false);
+    throw storeWriteError(path, err);
+  }
+}
+
+/**
  * Replaces `path` with `data` atomically: write a temp file beside it, fsync it, rename it over
  * the target, fsync the directory. A reader sees the old content or the new, never a mix; a crash
  * leaves at most an owner-tagged temp file that cleanup removes. `publish` wraps the rename alone
  * (a caller that must hold the store lock when the file appears holds it for that, not for the
- * writes and fsyncs). A file that need not survive a crash: writeFileAtomicSync.
+ * writes and fsyncs).
  */
 export async function writeFileAtomic(
   path: string,
@@ -65,22 +82,6 @@ export async function writeFileAtomic(
     throw storeWriteError(path, err);
   }
   await syncDirectory(dirname(path));
-}
-
-/**
- * writeFileAtomic without the fsyncs, in synchronous calls: for a small file that only matters
- * while its writer lives (a lease), which other processes must see whole but a crash may lose,
- * written while the store lock is held.
- */
-export function writeFileAtomicSync(path: string, data: string): void {
-  const temp = tempPathFor(path);
-  try {
-    writeFileSync(temp, data, { flag: 'wx' });
-    renameSync(temp, path);
-  } catch (err) {
-    unlinkSyncQuietly(temp);
-    throw storeWriteError(path, err);
-  }
 }
 
 const STORAGE_ERRORS: Readonly<Record<string, string>> = {

@@ -1,17 +1,25 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestHex, isDigest, sha256Digest } from '../oci/index.js';
 import type { Digest } from '../oci/index.js';
-import { isErrno, readJsonFile, TEMP_PREFIX, unlinkQuietly, writeFileAtomic } from './fs-util.js';
+import { isErrno, readJsonFile, replaceFile, storeWriteError, TEMP_PREFIX, tempPathFor, unlinkQuietly } from './fs-util.js';
 import type { StoreLock } from './lock.js';
 import type { KeyValueArea, KvPutOptions } from './types.js';
 
 /*
- * The metadata area under `cache/`: one file per key, `cache/<sha256 of key>.json` holding
- * `{"key", "value", "blobs"}`, replaced atomically. `blobs` are GC roots for prune. Entries that
- * name blobs are written under the store lock so that a prune cannot slip between "the blob
- * exists" and "the entry names it"; a writer that creates those blobs first should hold a lease on
- * them until the entry is written.
+ * The metadata area under `cache/` (the build cache's records): one file per key,
+ * `cache/<sha256 of key>.json` holding `{"key", "value", "blobs"}`, replaced by a rename. `blobs`
+ * are GC roots for prune.
+ *
+ * An entry is a cache record: losing one costs a rebuild, never a wrong result. So entries are not
+ * fsynced (each fsync of a file and its directory was two more thread-pool round trips, a dozen
+ * times per build), and an entry that a crash left empty or torn reads as missing. The blobs an
+ * entry names are durable before the entry is written (the store fsyncs blobs).
+ *
+ * Entries that name blobs must not let a prune slip between "the blob exists" and "the entry names
+ * it". Either the writer holds a lease on those blobs from before the entry is written until after
+ * (prune reads the leases before the entries, gc.ts: a prune that misses the entry still sees the
+ * lease), and says so with `leased`; or the entry is renamed into place under the store lock.
  */
 
 interface Entry {
@@ -47,7 +55,14 @@ export class KvArea implements KeyValueArea {
   }
 
   private async entry(key: string): Promise<Entry | undefined> {
-    const entry = parseEntry(await readJsonFile(this.fileFor(key)));
+    let value: unknown;
+    try {
+      value = await readJsonFile(this.fileFor(key));
+    } catch (err) {
+      if (err instanceof SyntaxError) return undefined; // torn by a crash: as if missing
+      throw err;
+    }
+    const entry = parseEntry(value);
     return entry?.key === key ? entry : undefined;
   }
 
@@ -57,14 +72,22 @@ export class KvArea implements KeyValueArea {
 
   async put(key: string, value: unknown, options: KvPutOptions = {}): Promise<void> {
     const blobs = options.blobs ?? [];
+    const path = this.fileFor(key);
     const text = JSON.stringify({ key, value, blobs }) + '\n';
-    if (blobs.length === 0) {
-      await writeFileAtomic(this.fileFor(key), text);
+    if (blobs.length === 0 || options.leased === true) {
+      await replaceFile(path, text);
       return;
     }
-    // the entry appears under the lock (a prune then sees it or ran before it); its write and
-    // fsync happen outside, so other writers do not wait for them
-    await writeFileAtomic(this.fileFor(key), text, { publish: (rename) => this.lock.withLock(rename, { purpose: 'cache entry' }) });
+    // the entry appears under the lock (a prune then sees it or ran before it); it is written
+    // outside, so other writers do not wait for that
+    const temp = tempPathFor(path);
+    try {
+      await writeFile(temp, text, { flag: 'wx' });
+      await this.lock.withLock(() => rename(temp, path), { purpose: 'cache entry' });
+    } catch (err) {
+      await unlinkQuietly(temp).catch(() => false);
+      throw storeWriteError(path, err);
+    }
   }
 
   async delete(key: string): Promise<boolean> {

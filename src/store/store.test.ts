@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -188,5 +188,25 @@ describe('kv area', () => {
     expect(await store.kv.get('cache/b')).toBeUndefined();
     const reopened = await openStore(root);
     expect(await reopened.kv.get('other')).toBe('v');
+  });
+
+  it('reads an entry a crash left empty or torn as missing, and writes it again', async () => {
+    const path = join(root, 'cache', `${sha256Digest('torn').slice('sha256:'.length)}.json`);
+    for (const content of ['', '{"key":"torn","val']) {
+      await store.kv.put('torn', { x: 1 });
+      await writeFile(path, content);
+      expect(await store.kv.get('torn')).toBeUndefined();
+    }
+    await store.kv.put('torn', { x: 3 });
+    expect(await store.kv.get('torn')).toEqual({ x: 3 });
+    expect(await store.kv.keys('torn')).toEqual(['torn']);
+  });
+
+  it('keeps a leased entry\'s blobs from prune as a locked one\'s, and leaves no temp files', async () => {
+    const blob = await store.writeBlob(Buffer.from('named by a leased entry'));
+    await store.kv.put('leased', { x: 1 }, { blobs: [blob.digest], leased: true });
+    await store.prune();
+    expect(await store.hasBlob(blob.digest)).toBe(true);
+    expect((await readdir(join(root, 'cache'))).filter((n) => n.startsWith('.tmp.'))).toEqual([]);
   });
 });

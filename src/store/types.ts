@@ -123,6 +123,11 @@ export interface KvPutOptions {
    * indexes) as reachable while the entry exists.
    */
   readonly blobs?: readonly Digest[];
+  /**
+   * The caller holds a lease on `blobs` from before this call until after it resolves: the entry
+   * then needs no store lock to appear (see kv.ts).
+   */
+  readonly leased?: boolean;
 }
 
 /**
