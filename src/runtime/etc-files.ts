@@ -7,7 +7,8 @@
  * host's (see resolvConfForStep). It does not bind /etc/hostname: the file is written here so a
  * caller may opt in, but runStep leaves the image's own /etc/hostname in place by default.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolvConfForStep, usesSystemdResolvedStub } from './resolv-conf.js';
 import type { EtcFilesInput, RunNetwork } from './spec.js';
@@ -55,8 +56,10 @@ export async function writeEtcFiles(dir: string, options: WriteEtcFilesOptions):
     resolvConf: join(dir, 'resolv.conf'),
     hostname: join(dir, 'hostname'),
   };
-  await writeFile(files.hosts, hostsFileContent(options.hostname), { mode: 0o644 });
-  await writeFile(files.resolvConf, resolvConfForStep(await hostResolverText(options), options.network), { mode: 0o644 });
-  await writeFile(files.hostname, hostnameFileContent(options.hostname), { mode: 0o644 });
+  const resolver = await hostResolverText(options);
+  // three small files in the step's fresh temp directory: direct calls, not six pool round trips
+  writeFileSync(files.hosts, hostsFileContent(options.hostname), { mode: 0o644 });
+  writeFileSync(files.resolvConf, resolvConfForStep(resolver, options.network), { mode: 0o644 });
+  writeFileSync(files.hostname, hostnameFileContent(options.hostname), { mode: 0o644 });
   return files;
 }

@@ -37,8 +37,18 @@ async function readOptional(path: string): Promise<string> {
   }
 }
 
-/** Reads this process's limits from /proc; falls back to the defaults where /proc says nothing. */
-export async function readHostLimits(): Promise<HostLimits> {
+let hostLimits: Promise<HostLimits> | undefined;
+
+/**
+ * This process's limits, read from /proc once (they do not change while it runs: stagecraft never
+ * sets them); the defaults where /proc says nothing.
+ */
+export function readHostLimits(): Promise<HostLimits> {
+  hostLimits ??= readHostLimitsNow();
+  return hostLimits;
+}
+
+async function readHostLimitsNow(): Promise<HostLimits> {
   const status = await readOptional('/proc/self/status');
   const permitted = /^CapPrm:\s*([0-9a-f]+)$/m.exec(status)?.[1];
   const hard = hardNofileFromLimits(await readOptional('/proc/self/limits'));

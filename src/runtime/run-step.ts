@@ -3,7 +3,7 @@
  * /etc files, USER resolved in the rootfs, WORKDIR created, the spec built, the container run, and
  * a non-zero exit turned into RUN_FAILED with BuildKit's message.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildError } from '../errors/index.js';
@@ -75,28 +75,39 @@ export async function runStep(input: RunStepInput, options: RunStepOptions): Pro
   options.signal?.throwIfAborted();
   const command = input.args.join(' ');
   const cwd = input.cwd === undefined || input.cwd === '' ? '/' : input.cwd;
-  const temp = await mkdtemp(join(options.tempDir ?? tmpdir(), 'stagecraft-run-'));
+  const temp = mkdtempSync(join(options.tempDir ?? tmpdir(), 'stagecraft-run-'));
   let stubs: string[] = [];
   try {
-    const etcFiles = await writeEtcFiles(temp, {
+    // Three independent preparations at once: the generated /etc files, what the rootfs says (the
+    // user, the working directory, the mount points to make) and this process's limits. In turn,
+    // their dozen or so thread-pool round trips came to several milliseconds on every RUN step's
+    // path, more where parallel stages shared the pool.
+    const bindHostname = options.bindHostnameFile === true;
+    const destinations = ['/etc/resolv.conf', '/etc/hosts', ...(bindHostname ? ['/etc/hostname'] : [])];
+    const etcFilesWritten = writeEtcFiles(temp, {
       network: input.network,
       ...(input.hostname !== undefined ? { hostname: input.hostname } : {}),
       ...(options.hostResolvConf !== undefined ? { hostResolvConf: options.hostResolvConf } : {}),
     });
-    const user = await resolveUser(input.rootfs, input.user ?? '', input.stage !== undefined ? { stage: input.stage } : {});
-    try {
-      await ensureWorkdir(input.rootfs, cwd, user);
-    } catch (err) {
-      throw new BuildError('RUN_SETUP_FAILED', `failed to create working directory ${cwd}: ${(err as Error).message}`, {
-        details: { command, cwd },
-        cause: err,
-      });
-    }
-    const bindHostname = options.bindHostnameFile === true;
-    const destinations = ['/etc/resolv.conf', '/etc/hosts', ...(bindHostname ? ['/etc/hostname'] : [])];
-    stubs = await findMissingStubs(input.rootfs, [...destinations, ...(input.mounts ?? []).map((m) => m.destination)]);
+    const rootfsRead = (async () => {
+      const user = await resolveUser(input.rootfs, input.user ?? '', input.stage !== undefined ? { stage: input.stage } : {});
+      try {
+        await ensureWorkdir(input.rootfs, cwd, user);
+      } catch (err) {
+        throw new BuildError('RUN_SETUP_FAILED', `failed to create working directory ${cwd}: ${(err as Error).message}`, {
+          details: { command, cwd },
+          cause: err,
+        });
+      }
+      stubs = await findMissingStubs(input.rootfs, [...destinations, ...(input.mounts ?? []).map((m) => m.destination)]);
+      return user;
+    })();
+    const limitsRead = readHostLimits();
+    const settled = await Promise.allSettled([etcFilesWritten, rootfsRead, limitsRead]);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    const [etcFiles, user, limits] = [await etcFilesWritten, await rootfsRead, await limitsRead];
 
-    const limits = await readHostLimits();
     const spec = buildRuntimeSpec({
       args: input.args,
       env: hasKey(input.env, 'HOME') ? input.env : [...input.env, `HOME=${user.home}`],
