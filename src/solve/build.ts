@@ -160,7 +160,7 @@ export async function build(request: BuildRequest, options: BuildOptions): Promi
     const image = assembleImage({ ...outcome, platform: imagePlatform(outcome.platform, request.platform) }, { labels: request.labels ?? new Map(), epoch: request.sourceDateEpoch });
     const exportStarted = eventTime();
     events({ type: 'step-started', id: 'export', time: exportStarted, label: 'exporting to image' });
-    const digest = await store.putImage(image, { tags: request.tags ?? [], signal: controller.signal });
+    const digest = await store.putImage(image, { tags: request.tags ?? [], signal: controller.signal, lease: await session.lease() });
     await session.settleDeferred();
     const configDigest = (await image.manifest()).config.digest;
     events({ type: 'export-progress', id: 'export', time: eventTime(), task: `writing image ${configDigest}`, done: true });

@@ -81,8 +81,10 @@ export async function putImage(parts: StoreParts, image: Image, options: PutImag
     throw new BuildError('INVALID_IMAGE', `image ${digest} has ${manifest.layers.length} layers in its manifest but ${layers.length} layer objects`, { details: { digest } });
   }
 
-  const lease = await parts.leases.create([digest, configDigest, ...manifest.layers.map((l) => l.digest)]);
+  const leased = [digest, configDigest, ...manifest.layers.map((l) => l.digest)];
+  const lease = options.lease ?? (await parts.leases.create(leased));
   try {
+    if (options.lease !== undefined) await options.lease.add(leased);
     await forEachLimited(manifest.layers, LAYER_CONCURRENCY, async (descriptor, index) => {
       signal?.throwIfAborted();
       if ((await parts.blobs.size(descriptor.digest)) === descriptor.size) return;
@@ -94,8 +96,13 @@ export async function putImage(parts: StoreParts, image: Image, options: PutImag
         ...(signal !== undefined ? { signal } : {}),
       });
     });
-    await parts.blobs.write(rawConfig, { expected: configDigest, expectedSize: rawConfig.byteLength });
-    await parts.blobs.write(raw, { expected: digest, expectedSize: raw.byteLength });
+    // the config and the manifest are written at once; the manifest only appears after the config
+    const configWritten = parts.blobs.write(rawConfig, { expected: configDigest, expectedSize: rawConfig.byteLength });
+    const afterConfig = async (): Promise<void> => {
+      await configWritten;
+    };
+    const manifestWritten = parts.blobs.write(raw, { expected: digest, expectedSize: raw.byteLength, beforeCommit: afterConfig });
+    await Promise.all([configWritten, manifestWritten]);
     const size = raw.byteLength + rawConfig.byteLength + manifest.layers.reduce((sum, l) => sum + l.size, 0);
     await parts.lock.withLock(
       async () => {
@@ -113,7 +120,7 @@ export async function putImage(parts: StoreParts, image: Image, options: PutImag
       { purpose: 'put image', signal },
     );
   } finally {
-    await lease.release();
+    if (options.lease === undefined) await lease.release();
   }
   return digest;
 }

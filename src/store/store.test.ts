@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -65,6 +65,19 @@ describe('putImage and getImage', () => {
     }
     expect(await store.resolveRef('app:1')).toBe(digest);
     expect(await store.listRefs()).toEqual([{ name: 'docker.io/library/app:1', digest }]);
+  });
+
+  it('adds the image to a lease the caller passes, and makes none of its own', async () => {
+    const image = await memoryImage([memoryLayer(await makeTar({ 'a.txt': 'a' }))], { label: 'leased' });
+    const lease = await store.createLease();
+    const leasesBefore = await readdir(join(root, 'leases'));
+    const digest = await store.putImage(image, { tags: ['leased:1'], lease });
+    expect(await readdir(join(root, 'leases'))).toEqual(leasesBefore);
+    const held = (JSON.parse(await readFile(lease.path, 'utf8')) as { digests: string[] }).digests;
+    expect(held).toEqual(expect.arrayContaining([digest, (await image.manifest()).config.digest, ...(await image.manifest()).layers.map((l) => l.digest)]));
+    await lease.release();
+    expect(await store.resolveRef('leased:1')).toBe(digest);
+    expect(await (await store.getImage('leased:1')).digest()).toBe(digest);
   });
 
   it('does not reopen layers it already has', async () => {

@@ -32,6 +32,12 @@ export interface PutImageOptions {
    */
   readonly tags?: readonly string[];
   readonly signal?: AbortSignal;
+  /**
+   * A lease the caller holds until after putImage resolves: the image's blobs are added to it
+   * rather than to a lease of putImage's own (a build passes its own, which already holds the
+   * layers it wrote).
+   */
+  readonly lease?: Lease;
 }
 
 /** One row of `images`: an image once per reference, or once as `<none>` when it has none. */
