@@ -30,9 +30,8 @@ import { currentOwner, isOwnerAlive } from './owner.js';
  * lock cost about ten of them, on every cache record, lease and blob a build writes.
  *
  * A lock taken often (the store's, with `reuseRecordFile`) has its records written into one temp
- * file per process, made the first time and rewritten
- * (in place) for each acquisition: link() gives it the name `lock` and release takes that name
- * away, so the inode is never in two records at once. Rewriting happens only between our own
+ * file per process, made the first time and rewritten in place for each acquisition: link() gives
+ * it the name `lock` and release takes that name away. Rewriting happens only between our own
  * acquisitions, when `lock` is not our file; a waiter that opened it just before we released reads
  * either record, both ours and alive. A new temp file per acquisition cost an inode allocation,
  * which took 0.1-0.5 ms in a store where builds had made and removed many files. The file is
