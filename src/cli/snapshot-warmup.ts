@@ -11,12 +11,24 @@
 // progress rendering, tar encoding into memory): no files, no processes, no clock or environment
 // read into module state, nothing kept. Every input is made up below and thrown away. A failure
 // only means less is warmed, so the snapshot is made anyway.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseStages } from '../dockerfile/instructions/index.js';
 import { parseDockerfile } from '../dockerfile/syntax/index.js';
 import type { BuildEvent } from '../events/index.js';
 import { toDigest } from '../oci/index.js';
+import { layerFromBlobs } from '../image/index.js';
+import { MediaType } from '../oci/index.js';
 import { buildRuntimeSpec, resolveUserFromFiles } from '../runtime/index.js';
+import { commitDiffDir } from '../snapshot/commit-layer.js';
+import { planOverlayMount } from '../snapshot/mounts.js';
+import { assembleImage } from '../solve/assemble-image.js';
+import { BuildCache } from '../solve/build-cache.js';
+import type { CacheKey } from '../solve/cache-key.js';
+import { openStore } from '../store/index.js';
+import { withoutNativeSys } from '../native/sys.js';
 import { baseCacheKey, stateCacheKey, stepCacheKey } from '../solve/cache-key.js';
 import { checkEntitlements, grantedEntitlements } from '../solve/entitlements.js';
 import { historyText } from '../solve/history-text.js';
@@ -25,6 +37,7 @@ import { checkLinkedCopies } from '../solve/linked-copy.js';
 import { planWithBaseImages } from '../solve/plan-with-bases.js';
 import type { ResolvedImage } from '../solve/base-images.js';
 import { checkPlatforms } from '../solve/platform-check.js';
+import type { StageOutcome } from '../solve/stage-runner.js';
 import { writeTar } from '../tar/index.js';
 import type { TarEntry } from '../tar/index.js';
 import { createProgram } from './main.js';
@@ -162,6 +175,77 @@ async function warmTar(): Promise<void> {
   if (bytes === 0) throw new Error('tar wrote nothing');
 }
 
+/** The final stage's outcome as a build leaves it: a base layer and one a step made. */
+function madeUpOutcome(layers: StageOutcome['fs']['layers']): StageOutcome {
+  const created = '2026-01-01T00:00:00Z';
+  return {
+    index: 1,
+    id: 'final',
+    platform: PLATFORM,
+    fs: { key: DIGEST as unknown as CacheKey, layers },
+    config: startConfig(madeUpImage('base').config.config, undefined, 'linux'),
+    baseHistory: [{ created_by: '/bin/sh -c #(nop) ADD file:0 in / ' }],
+    added: [
+      { createdBy: 'COPY /a /a # buildkit', emptyLayer: false, created },
+      { createdBy: 'CMD ["node"]', emptyLayer: true },
+    ],
+    baseLayers: 1,
+    startLayers: 1,
+  };
+}
+
+/**
+ * The end of a build, in memory: the final stage put together as an image (config, history,
+ * manifest, digest), and an overlay mount planned as each RUN and COPY step plans one.
+ */
+async function warmImageAssembly(): Promise<void> {
+  const bytes = Buffer.from('warm-up layer\n');
+  const layer = layerFromBlobs({ mediaType: MediaType.ociLayer, open: () => Promise.resolve(Readable.from([bytes])), digest: DIGEST, size: bytes.length, diffId: DIGEST, source: 'warm-up layer' });
+  const image = assembleImage(madeUpOutcome([{ diffId: DIGEST, size: bytes.length, layer }]), { labels: new Map([['org.opencontainers.image.title', 'demo']]), epoch: undefined });
+  const [manifest, raw, config] = await Promise.all([image.manifest(), image.rawManifest(), image.rawConfig(), image.digest(), image.layers()]);
+  if (manifest.layers.length !== 1 || raw.byteLength === 0 || config.byteLength === 0) throw new Error('the image came out wrong');
+  const dirs = { snapshotDir: '/nonexistent/snapshot', upper: '/nonexistent/snapshot/upper', work: '/nonexistent/snapshot/work' };
+  planOverlayMount(['/nonexistent/layers/a/fs', '/nonexistent/layers/b/fs'], dirs, ['index=off', 'redirect_dir=off', 'metacopy=off', 'volatile']);
+}
+
+/**
+ * What a build does with its store, in a throwaway one under the temp directory: a lease, a layer
+ * committed from a directory (tar, hash, blob written and fsynced), cache records written and read,
+ * the image stored with a tag and resolved again. The one exception to "no files": these paths run
+ * on every build's critical path (a CPU profile put their first-use compilation at ~20 ms of a
+ * parallel build), and they leave nothing behind: the addon is not loaded (a native handle cannot
+ * be in a snapshot), nothing is mounted, no process is started, and what is remembered per process
+ * (the owner id, the store lock's record file) is not remembered while the snapshot is made.
+ */
+async function warmStore(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'stagecraft-warmup-'));
+  try {
+    await withoutNativeSys(async () => {
+      const store = await openStore(join(work, 'store'));
+      const lease = await store.createLease();
+      const diff = join(work, 'diff');
+      mkdirSync(join(diff, 'app'), { recursive: true });
+      writeFileSync(join(diff, 'app', 'a'), 'a\n');
+      symlinkSync('a', join(diff, 'app', 'l'));
+      const committed = await commitDiffDir(store, diff, { lease, keepUnpacked: false, xattrs: Promise.resolve(new Map()) });
+      if (committed === undefined) throw new Error('the layer came out empty');
+      const cache = new BuildCache(store, true);
+      const key = DIGEST as unknown as CacheKey;
+      await cache.put(key, { diffId: committed.diffId, size: committed.size, created: '2026-01-01T00:00:00Z' });
+      await cache.putSourceDigest(key, '{"patterns":["/a"]}', DIGEST);
+      await Promise.all([cache.get(key), cache.sourceDigest(key, '{"patterns":["/a"]}'), cache.hasBase(key)]);
+      const layers = [{ diffId: committed.diffId, size: committed.size, layer: committed.layer }];
+      const image = assembleImage(madeUpOutcome(layers), { labels: new Map(), epoch: undefined });
+      const digest = await store.putImage(image, { tags: ['warmup/image:1'], lease });
+      if ((await store.resolveRef('warmup/image:1')) !== digest) throw new Error('the tag did not resolve');
+      await (await store.getImage('warmup/image:1')).config();
+      await lease.release();
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** The command line as a build parses it, with the command's work replaced on this throwaway program. */
 async function warmCommandLine(): Promise<void> {
   const program = createProgram();
@@ -179,6 +263,8 @@ export async function warmUpForSnapshot(): Promise<string[]> {
     ['runtime spec', warmRuntimeSpec],
     ['progress', warmProgress],
     ['tar', warmTar],
+    ['image assembly', warmImageAssembly],
+    ['store', warmStore],
     ['command line', warmCommandLine],
   ] as const) {
     try {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { kill, pid } from 'node:process';
+import { startupSnapshot } from 'node:v8';
 
 /*
  * Who left a snapshot or a temp dir: `PID-STARTTIME`, the process id plus its start time (field
@@ -20,18 +21,18 @@ function startTimeOf(stat: string): string | undefined {
 
 let current: string | undefined;
 
-/** This process as an owner id. */
+/** This process as an owner id (not remembered while the start-up snapshot is made: see store/owner.ts). */
 export function currentOwner(): string {
-  if (current === undefined) {
-    let start = '0';
-    try {
-      start = startTimeOf(readFileSync(`/proc/${pid}/stat`, 'utf8')) ?? '0';
-    } catch {
-      // no /proc: the pid alone identifies the owner
-    }
-    current = `${pid}-${start}`;
+  if (current !== undefined) return current;
+  let start = '0';
+  try {
+    start = startTimeOf(readFileSync(`/proc/${pid}/stat`, 'utf8')) ?? '0';
+  } catch {
+    // no /proc: the pid alone identifies the owner
   }
-  return current;
+  const owner = `${pid}-${start}`;
+  if (!startupSnapshot.isBuildingSnapshot()) current = owner;
+  return owner;
 }
 
 /** A fresh name owned by this process: `OWNER.RANDOM`. */

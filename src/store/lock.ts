@@ -1,6 +1,7 @@
 import { linkSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { open, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { startupSnapshot } from 'node:v8';
 import { BuildError } from '../errors/index.js';
 import { isErrno, randomSuffix, sleep, storeWriteError, tempPathFor, unlinkQuietly, unlinkSyncQuietly } from './fs-util.js';
 import { currentOwner, isOwnerAlive } from './owner.js';
@@ -131,7 +132,8 @@ export class StoreLock {
     this.path = join(root, 'lock');
     this.breakPath = join(root, 'lock.break');
     this.defaultTimeoutMs = defaultTimeoutMs;
-    this.reuseRecordFile = options.reuseRecordFile === true;
+    // not while the start-up snapshot is made: the record file and its exit hook would be in every run
+    this.reuseRecordFile = options.reuseRecordFile === true && !startupSnapshot.isBuildingSnapshot();
   }
 
   /** Runs `fn` holding the lock. */

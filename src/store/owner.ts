@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { kill, pid } from 'node:process';
+import { startupSnapshot } from 'node:v8';
 
 /*
  * Who holds a lock, a lease or a temp file: the process id plus the process's start time (field 22
@@ -34,10 +35,15 @@ function readStartTimeSync(processId: number): string {
 
 let current: string | undefined;
 
-/** This process as an owner id, `PID-STARTTIME`; safe in file names. */
+/**
+ * This process as an owner id, `PID-STARTTIME`; safe in file names. Not remembered while the CLI's
+ * start-up snapshot is made (its warm-up writes to a throwaway store): every run would inherit it.
+ */
 export function currentOwner(): string {
-  current ??= `${pid}-${readStartTimeSync(pid)}`;
-  return current;
+  if (current !== undefined) return current;
+  const owner = `${pid}-${readStartTimeSync(pid)}`;
+  if (!startupSnapshot.isBuildingSnapshot()) current = owner;
+  return owner;
 }
 
 export function isOwnerId(text: string): boolean {
