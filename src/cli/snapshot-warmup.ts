@@ -7,10 +7,11 @@
 // ahead saved ~27 ms but made the blob 2.3 MB larger, which cost ~13 ms of start-up for every
 // command; warming only what a build runs keeps the first and avoids most of the second.
 //
-// Rules: only pure code runs here (parsing, planning, cache keys, config, the runtime spec,
-// progress rendering, tar encoding into memory): no files, no processes, no clock or environment
-// read into module state, nothing kept. Every input is made up below and thrown away. A failure
-// only means less is warmed, so the snapshot is made anyway.
+// Rules: pure code runs here (parsing, planning, cache keys, config, the runtime spec, progress
+// rendering, tar encoding and image assembly in memory), and one throwaway store under the temp
+// directory (warmStore says why and what it keeps out of module state): no processes, no mounts,
+// no addon, no clock or environment read into module state, nothing kept. Every input is made up
+// below and thrown away. A failure only means less is warmed, so the snapshot is made anyway.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

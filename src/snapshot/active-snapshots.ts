@@ -49,6 +49,16 @@ function legacyRecordPath(root: string, id: string): string {
 }
 
 /**
+ * What a name in `snapshots/active` stands for (not a temp file): the snapshot id, and where its
+ * record is (inside the directory, or `<id>.json` beside it as earlier versions wrote it).
+ */
+export function activeEntry(root: string, name: string): { readonly id: string; readonly record: string } {
+  if (!name.endsWith(LEGACY_RECORD_SUFFIX)) return { id: name, record: activeRecordPath(root, name) };
+  const id = name.slice(0, -LEGACY_RECORD_SUFFIX.length);
+  return { id, record: legacyRecordPath(root, id) };
+}
+
+/**
  * Creates the directory of a new snapshot and its record. Synchronous calls: four small metadata
  * operations, on the path of every RUN and COPY step, took as many thread-pool round trips (2-3 ms
  * while the pool was busy with the commits of parallel stages).
@@ -120,7 +130,7 @@ export async function recoverSnapshots(root: string): Promise<RecoveryReport> {
       if (owner !== undefined && !(await isOwnerAlive(owner))) await rm(join(activeDir(root), name), { force: true });
       continue;
     }
-    ids.add(name.endsWith(LEGACY_RECORD_SUFFIX) ? name.slice(0, -LEGACY_RECORD_SUFFIX.length) : name);
+    ids.add(activeEntry(root, name).id);
   }
   for (const id of [...ids].sort()) {
     const owner = ownerOf(id);

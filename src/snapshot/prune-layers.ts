@@ -1,7 +1,7 @@
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { diskUsage } from '../util/disk-usage.js';
-import { activeRecordPath } from './active-snapshots.js';
+import { activeEntry } from './active-snapshots.js';
 import { activeDir, layersDir, TEMP_MARKER } from './layout.js';
 import { isOwnerAlive, ownedName, ownerOf } from './process-owner.js';
 
@@ -46,12 +46,11 @@ async function activeLowerDirs(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const name of await names(activeDir(root))) {
     if (name.startsWith(TEMP_MARKER)) continue;
-    const legacy = name.endsWith('.json');
-    const owner = ownerOf(legacy ? name.slice(0, -'.json'.length) : name);
+    const entry = activeEntry(root, name);
+    const owner = ownerOf(entry.id);
     if (owner !== undefined && !(await isOwnerAlive(owner))) continue;
     try {
-      const path = legacy ? join(activeDir(root), name) : activeRecordPath(root, name);
-      const record = JSON.parse(await readFile(path, 'utf8')) as { lowerDirs?: unknown };
+      const record = JSON.parse(await readFile(entry.record, 'utf8')) as { lowerDirs?: unknown };
       if (Array.isArray(record.lowerDirs)) for (const dir of record.lowerDirs as unknown[]) if (typeof dir === 'string') out.push(dir);
     } catch {
       // released meanwhile, not recorded yet, or unreadable: nothing to keep for it

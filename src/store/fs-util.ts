@@ -42,12 +42,19 @@ export async function syncDirectory(dir: string): Promise<void> {
  * the old content or the new, never a mix, while the machine runs; after a crash or power loss the
  * file may be missing, old, empty or torn. Only for files whose reader treats all of those as "not
  * there" (the build cache). A crash leaves at most an owner-tagged temp file that cleanup removes.
+ * `publish` wraps the rename alone (a caller that must hold the store lock when the file appears
+ * holds it for that, not for the write).
  */
-export async function replaceFile(path: string, data: string): Promise<void> {
+export async function replaceFile(
+  path: string,
+  data: string,
+  options: { readonly publish?: (rename: () => Promise<void>) => Promise<void> } = {},
+): Promise<void> {
   const temp = tempPathFor(path);
+  const move = (): Promise<void> => rename(temp, path);
   try {
     await writeFile(temp, data, { flag: 'wx' });
-    await rename(temp, path);
+    await (options.publish !== undefined ? options.publish(move) : move());
   } catch (err) {
     await unlinkQuietly(temp).catch(() => false);
     throw storeWriteError(path, err);
@@ -57,17 +64,10 @@ export async function replaceFile(path: string, data: string): Promise<void> {
 /**
  * Replaces `path` with `data` atomically: write a temp file beside it, fsync it, rename it over
  * the target, fsync the directory. A reader sees the old content or the new, never a mix; a crash
- * leaves at most an owner-tagged temp file that cleanup removes. `publish` wraps the rename alone
- * (a caller that must hold the store lock when the file appears holds it for that, not for the
- * writes and fsyncs).
+ * leaves at most an owner-tagged temp file that cleanup removes.
  */
-export async function writeFileAtomic(
-  path: string,
-  data: string | Uint8Array,
-  options: { readonly publish?: (rename: () => Promise<void>) => Promise<void> } = {},
-): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const temp = tempPathFor(path);
-  const move = (): Promise<void> => rename(temp, path);
   try {
     const handle = await open(temp, 'wx');
     try {
@@ -76,7 +76,7 @@ export async function writeFileAtomic(
     } finally {
       await handle.close();
     }
-    await (options.publish !== undefined ? options.publish(move) : move());
+    await rename(temp, path);
   } catch (err) {
     await unlinkQuietly(temp).catch(() => false);
     throw storeWriteError(path, err);

@@ -1,8 +1,8 @@
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestHex, isDigest, sha256Digest } from '../oci/index.js';
 import type { Digest } from '../oci/index.js';
-import { isErrno, readJsonFile, replaceFile, storeWriteError, TEMP_PREFIX, tempPathFor, unlinkQuietly } from './fs-util.js';
+import { isErrno, readJsonFile, replaceFile, TEMP_PREFIX, unlinkQuietly } from './fs-util.js';
 import type { StoreLock } from './lock.js';
 import type { KeyValueArea, KvPutOptions } from './types.js';
 
@@ -72,22 +72,14 @@ export class KvArea implements KeyValueArea {
 
   async put(key: string, value: unknown, options: KvPutOptions = {}): Promise<void> {
     const blobs = options.blobs ?? [];
-    const path = this.fileFor(key);
     const text = JSON.stringify({ key, value, blobs }) + '\n';
     if (blobs.length === 0 || options.leased === true) {
-      await replaceFile(path, text);
+      await replaceFile(this.fileFor(key), text);
       return;
     }
     // the entry appears under the lock (a prune then sees it or ran before it); it is written
     // outside, so other writers do not wait for that
-    const temp = tempPathFor(path);
-    try {
-      await writeFile(temp, text, { flag: 'wx' });
-      await this.lock.withLock(() => rename(temp, path), { purpose: 'cache entry' });
-    } catch (err) {
-      await unlinkQuietly(temp).catch(() => false);
-      throw storeWriteError(path, err);
-    }
+    await replaceFile(this.fileFor(key), text, { publish: (rename) => this.lock.withLock(rename, { purpose: 'cache entry' }) });
   }
 
   async delete(key: string): Promise<boolean> {
